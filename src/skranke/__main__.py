@@ -1,0 +1,3 @@
+from skranke.cli import main
+
+main()

@@ -1,0 +1,133 @@
+"""Reads of municipal data, always scoped to the acting user's municipality."""
+
+from django.db.models import Prefetch, QuerySet
+
+from skranke.catalogue.models import Kind, Service
+from skranke.organisation.models import (
+    Authorisation,
+    Counter,
+    Municipality,
+    OpeningHours,
+    ServiceOverride,
+    Site,
+    StaffMember,
+)
+from skranke.organisation.roles import Role
+
+
+def is_administrator(user) -> bool:
+    """Administrators work across the whole installation."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return user.is_superuser or user.groups.filter(name=Role.ADMINISTRATOR).exists()
+
+
+def is_manager(user) -> bool:
+    return user.is_authenticated and user.is_active and user.groups.filter(name=Role.MANAGER).exists()
+
+
+def staff_member_for(user) -> StaffMember | None:
+    if not user.is_authenticated:
+        return None
+    try:
+        return (
+            StaffMember.objects.select_related("municipality", "home_site", "user")
+            .prefetch_related("authorisations", "municipality__service_overrides", "municipality__library_authority_services")
+            .get(user=user)
+        )
+    except StaffMember.DoesNotExist:
+        return None
+
+
+def scope(queryset: QuerySet, *, user, path: str) -> QuerySet:
+    """Limit `queryset` to the user's municipality; `path` leads from the model to Municipality.
+
+    Administrators see everything; a user who is neither an administrator nor
+    a staff member sees nothing.
+    """
+    if is_administrator(user):
+        return queryset
+    if not user.is_authenticated or not user.is_active:
+        return queryset.none()
+    municipality_id = (
+        StaffMember.objects.filter(user=user).values_list("municipality_id", flat=True).first()
+    )
+    if municipality_id is None:
+        return queryset.none()
+    field = "pk" if path == "" else f"{path}_id"
+    return queryset.filter(**{field: municipality_id})
+
+
+def municipalities_visible(*, user) -> QuerySet[Municipality]:
+    return scope(Municipality.objects.all(), user=user, path="")
+
+
+def sites_visible(*, user) -> QuerySet[Site]:
+    return scope(Site.objects.select_related("municipality"), user=user, path="municipality")
+
+
+def counters_visible(*, user) -> QuerySet[Counter]:
+    return scope(Counter.objects.select_related("site__municipality"), user=user, path="site__municipality")
+
+
+def opening_hours_visible(*, user) -> QuerySet[OpeningHours]:
+    return scope(OpeningHours.objects.select_related("site"), user=user, path="site__municipality")
+
+
+def staff_visible(*, user) -> QuerySet[StaffMember]:
+    return scope(
+        StaffMember.objects.select_related("user", "municipality", "home_site"), user=user, path="municipality"
+    )
+
+
+def authorisations_visible(*, user) -> QuerySet[Authorisation]:
+    return scope(
+        Authorisation.objects.select_related("staff_member__user", "service", "municipality", "granted_by"),
+        user=user,
+        path="municipality",
+    )
+
+
+def service_overrides_visible(*, user) -> QuerySet[ServiceOverride]:
+    return scope(ServiceOverride.objects.select_related("service", "municipality"), user=user, path="municipality")
+
+
+def counters_at_site(*, user, site_id: int) -> QuerySet[Counter]:
+    return counters_visible(user=user).filter(site_id=site_id, active=True)
+
+
+def services_for_municipality(*, municipality: Municipality, include_off: bool = False) -> list[Service]:
+    """The catalogue as this municipality offers it, overrides applied.
+
+    Each service gets `override` (or None), `effective_duration`,
+    `effective_needs_appointment` and `offered` attributes.
+    """
+    overrides = {o.service_id: o for o in ServiceOverride.objects.filter(municipality=municipality)}
+    services = []
+    for service in Service.objects.filter(retired=False).order_by("position", "key"):
+        override = overrides.get(service.pk)
+        service.override = override
+        service.offered = override.enabled if override else True
+        service.effective_duration = (override and override.duration_minutes) or service.duration_minutes
+        service.effective_needs_appointment = (
+            override.needs_appointment
+            if override and override.needs_appointment is not None
+            else service.needs_appointment
+        )
+        if service.offered or include_off:
+            services.append(service)
+    return services
+
+
+def authorisations_of(*, staff: StaffMember) -> QuerySet[Authorisation]:
+    return staff.authorisations.select_related("service", "granted_by").order_by("service__name_da", "-valid_from")
+
+
+def staff_with_authorisations(*, user) -> QuerySet[StaffMember]:
+    return staff_visible(user=user).prefetch_related(
+        Prefetch("authorisations", queryset=Authorisation.objects.select_related("service"))
+    )
+
+
+def authority_services() -> QuerySet[Service]:
+    return Service.objects.filter(kind=Kind.AUTHORITY, retired=False)

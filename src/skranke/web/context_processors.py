@@ -1,0 +1,2 @@
+def workplace(request):
+    return {}
