@@ -1,0 +1,19 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from skranke.errors import SkrankeError
+from skranke.organisation.demo import DEMO_PASSWORD, demo_load
+
+
+class Command(BaseCommand):
+    help = "Indlæs demokommunen (Roskilde) med lokationer, skranker, medarbejdere og bemyndigelser."
+
+    def handle(self, *args, **options):
+        try:
+            users = demo_load()
+        except SkrankeError as error:
+            raise CommandError(str(error)) from None
+        self.stdout.write(self.style.SUCCESS("Demokommunen Roskilde er klar."))
+        self.stdout.write(f"Log ind på http://127.0.0.1:8000/ med adgangskoden »{DEMO_PASSWORD}« og et af brugernavnene:")
+        width = max(len(u.username) for u in users)
+        for user in users:
+            self.stdout.write(f"  {user.username.ljust(width)}  {user.first_name} {user.last_name}: {user.description}")
