@@ -56,6 +56,13 @@ def validate_counter_area(*, site: Site, area: str) -> None:
         )
 
 
+def validate_opening_hours_area(*, site: Site, area: str) -> None:
+    if area not in site.areas:
+        raise ValidationError(
+            {"area": _("%(site)s har ikke området %(area)s.") % {"site": site.name, "area": Area(area).label}}
+        )
+
+
 def _ensure_can_manage(user, municipality: Municipality) -> None:
     if is_administrator(user):
         return
@@ -169,3 +176,35 @@ def counter_create(*, site: Site, name: str, area: str) -> Counter:
     except ValidationError as error:
         _raise_as_skranke(error)
     return Counter.objects.create(site=site, name=name, area=area)
+
+
+@transaction.atomic
+def staff_member_update(
+    *,
+    staff_member: StaffMember,
+    changed_by,
+    staff_group: str,
+    home_site: Site | None,
+    first_name: str,
+    last_name: str,
+    email: str,
+    role: str,
+    is_active: bool,
+) -> StaffMember:
+    _ensure_can_manage(changed_by, staff_member.municipality)
+    if role == Role.ADMINISTRATOR and not is_administrator(changed_by):
+        raise SkrankeError(_("Kun en administrator kan gøre nogen til administrator."), code="forbidden")
+    try:
+        validate_same_municipality(municipality=staff_member.municipality, site=home_site)
+    except ValidationError as error:
+        _raise_as_skranke(error)
+    staff_member.staff_group = staff_group
+    staff_member.home_site = home_site
+    staff_member.save(update_fields=["staff_group", "home_site"])
+    user = staff_member.user
+    user.first_name, user.last_name, user.email, user.is_active = first_name, last_name, email, is_active
+    user.is_staff = role != Role.STAFF
+    user.save(update_fields=["first_name", "last_name", "email", "is_active", "is_staff"])
+    user.groups.remove(*Group.objects.filter(name__in=[r.value for r in Role]))
+    user.groups.add(*Group.objects.filter(name__in={Role.STAFF.value, Role(role).value}))
+    return staff_member

@@ -1,4 +1,8 @@
+from pathlib import Path
+
 from django.core.management.base import BaseCommand, CommandError
+
+from skranke.catalogue.loader import DATA_DIR
 
 from skranke.catalogue.loader import CatalogueInvalid
 from skranke.catalogue.services import catalogue_load
@@ -7,9 +11,14 @@ from skranke.catalogue.services import catalogue_load
 class Command(BaseCommand):
     help = "Indlæs ydelseskataloget fra YAML-filerne (én transaktion; uændret katalog ændrer intet)."
 
-    def handle(self, *args, **options):
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--data-dir", type=Path, default=DATA_DIR, help="Mappe med catalogue.yaml, services/ og life_events.yaml."
+        )
+
+    def handle(self, *args, data_dir, **options):
         try:
-            result = catalogue_load()
+            result = catalogue_load(data_dir=data_dir)
         except CatalogueInvalid as error:
             raise CommandError(
                 "Kataloget blev ikke indlæst. Ret disse fejl:\n" + "\n".join(f"  - {p}" for p in error.problems)

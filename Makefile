@@ -1,0 +1,51 @@
+# Skranke: `make demo` and `make test` are the two set-up commands (see README.md).
+
+PYTHON ?= python3.11
+VENV   := .venv
+BIN    := $(VENV)/bin
+HOST   ?= 127.0.0.1:8000
+DEV    := DEBUG=1
+
+.PHONY: demo test install lint format messages check bench clean
+
+demo: install
+	$(DEV) $(BIN)/skranke migrate --noinput
+	$(DEV) $(BIN)/skranke load_catalogue
+	$(DEV) $(BIN)/skranke demo
+	@echo "Skranke kører på http://$(HOST)/ (stop med Ctrl-C)."
+	$(DEV) $(BIN)/skranke runserver $(HOST)
+
+test: install
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+install: $(VENV)/.installed node_modules/.installed
+
+$(VENV)/.installed: pyproject.toml requirements.lock
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps -e .
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+lint: install
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+
+format: install
+	$(BIN)/ruff check --fix src tests bench
+	$(BIN)/ruff format src tests bench
+
+# Update the English translation catalogue after changing Danish texts.
+messages: install
+	cd src/skranke && $(DEV) ../../$(BIN)/skranke makemessages -l en --no-obsolete
+	cd src/skranke && $(DEV) ../../$(BIN)/skranke compilemessages -l en
+
+check: install
+	$(DEV) $(BIN)/skranke check
+	$(DEV) $(BIN)/skranke makemigrations --check --dry-run
+
+clean:
+	rm -rf $(VENV) node_modules var/static
