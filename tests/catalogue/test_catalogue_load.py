@@ -38,17 +38,40 @@ def service(key, kind="GUIDANCE", **extra):
 def write_catalogue(root, services=None, life_events=None, version="1"):
     (root / "services").mkdir(parents=True, exist_ok=True)
     (root / "catalogue.yaml").write_text(yaml.safe_dump({"version": version}))
-    services = services if services is not None else [
-        service("passport", "AUTHORITY", related=["library-card"], fees=[
-            {"label": "Voksne", "amount": 893, "valid_from": dt.date(2024, 1, 1), "verified": True, "source": "BT"},
-        ]),
-        service("library-card", "LIBRARY"),
-    ]
+    services = (
+        services
+        if services is not None
+        else [
+            service(
+                "passport",
+                "AUTHORITY",
+                related=["library-card"],
+                fees=[
+                    {
+                        "label": "Voksne",
+                        "amount": 893,
+                        "valid_from": dt.date(2024, 1, 1),
+                        "verified": True,
+                        "source": "BT",
+                    },
+                ],
+            ),
+            service("library-card", "LIBRARY"),
+        ]
+    )
     (root / "services" / "main.yaml").write_text(yaml.safe_dump({"services": services}, allow_unicode=True))
-    life_events = life_events if life_events is not None else [
-        {"key": "travelling", "name": {"da": "Rejse", "en": "Travelling"}, "description": "Ud at rejse.",
-         "steps": [{"service": "passport", "note": "Husk pas"}]},
-    ]
+    life_events = (
+        life_events
+        if life_events is not None
+        else [
+            {
+                "key": "travelling",
+                "name": {"da": "Rejse", "en": "Travelling"},
+                "description": "Ud at rejse.",
+                "steps": [{"service": "passport", "note": "Husk pas"}],
+            },
+        ]
+    )
     (root / "life_events.yaml").write_text(yaml.safe_dump({"life_events": life_events}, allow_unicode=True))
     return root
 
@@ -88,7 +111,10 @@ def test_load_catalogue_twice_changes_nothing_the_second_time(capsys):
     assert "uændret" in second
     assert "Intet blev ændret" in second
     assert (
-        Service.objects.count(), Fee.objects.count(), LifeEvent.objects.count(), CatalogueVersion.objects.count()
+        Service.objects.count(),
+        Fee.objects.count(),
+        LifeEvent.objects.count(),
+        CatalogueVersion.objects.count(),
     ) == rows
 
 
@@ -114,11 +140,21 @@ def test_a_valid_catalogue_loads_services_fees_relations_and_life_events(tmp_pat
 def test_a_changed_fee_is_updated_and_reported(tmp_path):
     catalogue_load(data_dir=write_catalogue(tmp_path))
     services = [
-        service("passport", "AUTHORITY", fees=[
-            {"label": "Voksne", "amount": 893, "valid_from": dt.date(2024, 1, 1), "verified": True, "source": "BT"},
-            {"label": "Voksne", "amount": None, "valid_from": dt.date(2025, 1, 1), "verified": False,
-             "source": "ikke fundet", "note": "Ukendt"},
-        ]),
+        service(
+            "passport",
+            "AUTHORITY",
+            fees=[
+                {"label": "Voksne", "amount": 893, "valid_from": dt.date(2024, 1, 1), "verified": True, "source": "BT"},
+                {
+                    "label": "Voksne",
+                    "amount": None,
+                    "valid_from": dt.date(2025, 1, 1),
+                    "verified": False,
+                    "source": "ikke fundet",
+                    "note": "Ukendt",
+                },
+            ],
+        ),
         service("library-card", "LIBRARY"),
     ]
     result = catalogue_load(data_dir=write_catalogue(tmp_path, services=services, version="2"))
@@ -148,9 +184,13 @@ def test_an_unknown_kind_is_refused_naming_file_service_and_field(tmp_path):
 
 
 def test_a_duplicate_key_is_refused(tmp_path):
-    message = refused(tmp_path, services=[service("passport"), service("passport")], life_events=[
-        {"key": "x", "name": {"da": "X", "en": "X"}, "description": "X", "steps": [{"service": "passport"}]},
-    ])
+    message = refused(
+        tmp_path,
+        services=[service("passport"), service("passport")],
+        life_events=[
+            {"key": "x", "name": {"da": "X", "en": "X"}, "description": "X", "steps": [{"service": "passport"}]},
+        ],
+    )
     assert "ydelse 'passport', felt 'key': nøglen findes også i services/main.yaml" in message
 
 
@@ -166,19 +206,27 @@ def test_a_related_service_that_does_not_exist_is_refused(tmp_path):
 
 
 def test_a_life_event_step_that_does_not_exist_is_refused(tmp_path):
-    events = [{"key": "moving", "name": {"da": "Flytning", "en": "Moving"}, "description": "x",
-               "steps": [{"service": "address-change"}]}]
+    events = [
+        {
+            "key": "moving",
+            "name": {"da": "Flytning", "en": "Moving"},
+            "description": "x",
+            "steps": [{"service": "address-change"}],
+        }
+    ]
     message = refused(tmp_path, services=[service("passport")], life_events=events)
     assert "life_events.yaml: livssituation 'moving', felt 'steps[0].service': ydelsen 'address-change'" in message
 
 
 def test_a_yaml_syntax_error_is_refused_with_file_and_line(tmp_path):
     root = write_catalogue(tmp_path)
-    (root / "services" / "broken.yaml").write_text(textwrap.dedent("""\
+    (root / "services" / "broken.yaml").write_text(
+        textwrap.dedent("""\
         services:
           - key: passport
             name: {da: "Pas", en: "Passport"
-    """))
+    """)
+    )
     with pytest.raises(CatalogueInvalid) as error:
         catalogue_load(data_dir=root)
     assert "services/broken.yaml: YAML-syntaksfejl (linje" in str(error.value)
@@ -192,8 +240,7 @@ def test_several_problems_are_all_reported_at_once(tmp_path):
 
 
 def test_a_bad_amount_is_refused(tmp_path):
-    fees = [{"label": "Voksne", "amount": "gratis", "valid_from": dt.date(2024, 1, 1), "verified": True,
-             "source": "x"}]
+    fees = [{"label": "Voksne", "amount": "gratis", "valid_from": dt.date(2024, 1, 1), "verified": True, "source": "x"}]
     message = refused(tmp_path, services=[service("passport", fees=fees)], life_events=[])
     assert "felt 'amount': skal være et beløb i kroner" in message
 

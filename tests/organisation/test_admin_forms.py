@@ -62,7 +62,7 @@ def test_authorisation_rule_for_authority_services_only_has_a_danish_message():
     staff = StaffMemberFactory()
     loan = ServiceFactory(key="library-loan", kind=Kind.LIBRARY, name_da="Lån")
     granter = ManagerFactory(municipality=staff.municipality).user
-    with pytest.raises(SkrankeError, match="Der gives kun bemyndigelse til myndighedsopgaver; Lån er ikke en."):
+    with pytest.raises(SkrankeError, match=r"Der gives kun bemyndigelse til myndighedsopgaver; Lån er ikke en\."):
         authorisation_grant(
             staff_member=staff, service=loan, valid_from="2026-01-01", basis="Kursus", granted_by=granter
         )
@@ -138,8 +138,13 @@ def test_manager_creates_a_staff_member_with_login_in_their_own_municipality(cli
 def test_manager_cannot_make_an_administrator(client, manager):
     response = client.post(
         reverse("admin:organisation_staffmember_add"),
-        {"staff_group": StaffGroup.LIBRARY, "username": "chef", "first_name": "C", "last_name": "H",
-         "role": Role.ADMINISTRATOR},
+        {
+            "staff_group": StaffGroup.LIBRARY,
+            "username": "chef",
+            "first_name": "C",
+            "last_name": "H",
+            "role": Role.ADMINISTRATOR,
+        },
     )
     assert response.status_code == 200
     assert not get_user_model().objects.filter(username="chef").exists()

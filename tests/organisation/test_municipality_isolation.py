@@ -148,7 +148,9 @@ def test_manager_cannot_add_a_counter_to_another_municipalitys_site(client, two_
     url = reverse("admin:organisation_counter_add")
     form_page = client.get(url).content.decode()
     assert "Frederiksberg Bibliotek" not in form_page
-    response = client.post(url, {"site": other["site"].pk, "name": "Snyd", "area": Area.CITIZEN_SERVICE, "active": "on"})
+    response = client.post(
+        url, {"site": other["site"].pk, "name": "Snyd", "area": Area.CITIZEN_SERVICE, "active": "on"}
+    )
     assert response.status_code == 200  # the form again, with an error
     assert not Counter.objects.filter(name="Snyd").exists()
 

@@ -167,9 +167,7 @@ def test_policy_row(world, row):
 
 def test_staff_of_another_municipality_cannot_work_at_the_counter(world):
     outsider = StaffMemberFactory(municipality=world["other"], staff_group=StaffGroup.CITIZEN_SERVICE)
-    decision = check(
-        staff=outsider, service=world["services"][Kind.GUIDANCE], counter=world["counters"][CS], at=AT
-    )
+    decision = check(staff=outsider, service=world["services"][Kind.GUIDANCE], counter=world["counters"][CS], at=AT)
     assert decision.reason == Reason.OTHER_MUNICIPALITY
     assert "anden kommune" in decision.message
 

@@ -298,7 +298,11 @@ def read_catalogue(data_dir: Path = DATA_DIR) -> Catalogue:
     """Parse and cross-check every file; raise CatalogueInvalid listing all problems."""
     problems: list[str] = []
     digest = hashlib.sha256()
-    files = [data_dir / "catalogue.yaml", *sorted((data_dir / "services").glob("*.yaml")), data_dir / "life_events.yaml"]
+    files = [
+        data_dir / "catalogue.yaml",
+        *sorted((data_dir / "services").glob("*.yaml")),
+        data_dir / "life_events.yaml",
+    ]
     for path in files:
         if not path.exists():
             problems.append(f"{path.relative_to(data_dir)}: filen mangler")
@@ -356,7 +360,8 @@ def read_catalogue(data_dir: Path = DATA_DIR) -> Catalogue:
         for i, step in enumerate(event.steps):
             if step.service and step.service not in by_key:
                 problems.append(
-                    f"{rel}: livssituation '{event.key}', felt 'steps[{i}].service': ydelsen '{step.service}' findes ikke"
+                    f"{rel}: livssituation '{event.key}', felt 'steps[{i}].service': "
+                    f"ydelsen '{step.service}' findes ikke"
                 )
 
     if problems:

@@ -19,14 +19,11 @@ def services_list(*, kind: str | None = None, query: str = "") -> QuerySet[Servi
 
 
 def service_detail(*, key: str) -> Service:
-    return (
-        Service.objects.prefetch_related(
-            "fees",
-            Prefetch("related", queryset=Service.objects.filter(retired=False).order_by("name_da")),
-            Prefetch("life_event_steps", queryset=LifeEventStep.objects.select_related("life_event")),
-        )
-        .get(key=key)
-    )
+    return Service.objects.prefetch_related(
+        "fees",
+        Prefetch("related", queryset=Service.objects.filter(retired=False).order_by("name_da")),
+        Prefetch("life_event_steps", queryset=LifeEventStep.objects.select_related("life_event")),
+    ).get(key=key)
 
 
 def fees_valid_on(*, service: Service, day: dt.date | None = None) -> list[Fee]:

@@ -410,4 +410,3 @@ class ServiceOverrideAdmin(MunicipalityFromUserMixin, ScopedAdmin):
         if db_field.name == "service":
             kwargs["queryset"] = Service.objects.filter(retired=False)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
-

@@ -25,7 +25,6 @@ from skranke.organisation.models import (
     Site,
     SiteKind,
     StaffGroup,
-    StaffMember,
 )
 from skranke.organisation.roles import Role
 from skranke.organisation.services import staff_member_create
@@ -82,19 +81,60 @@ class DemoUser:
 
 
 USERS = [
-    DemoUser("lise", "Lise", "Holm", StaffGroup.LIBRARY, "Roskilde Bibliotek", Role.STAFF,
-             "bibliotekar; bemyndiget til MitID-udstedelse og udlevering af pas"),
-    DemoUser("jonas", "Jonas", "Berg", StaffGroup.LIBRARY, "Jyllinge Bibliotek", Role.STAFF,
-             "bibliotekar; ingen bemyndigelser"),
-    DemoUser("birgit", "Birgit", "Madsen", StaffGroup.CITIZEN_SERVICE, "Borgerservice Roskilde", Role.STAFF,
-             "borgerservicemedarbejder; bemyndiget til alle myndighedsopgaver"),
-    DemoUser("ahmad", "Ahmad", "Rahimi", StaffGroup.CITIZEN_SERVICE, "Roskilde Bibliotek", Role.STAFF,
-             "borgerservicemedarbejder; bemyndigelse til kørekort udløbet, til navne- og adressebeskyttelse "
-             "tilbagekaldt"),
-    DemoUser("hanne", "Hanne", "Krogh", StaffGroup.CITIZEN_SERVICE, "Borgerservice Roskilde", Role.MANAGER,
-             "leder af borgerservice og bibliotek"),
-    DemoUser("admin", "Anders", "Admin", StaffGroup.CITIZEN_SERVICE, "Borgerservice Roskilde", Role.ADMINISTRATOR,
-             "administrator for hele installationen"),
+    DemoUser(
+        "lise",
+        "Lise",
+        "Holm",
+        StaffGroup.LIBRARY,
+        "Roskilde Bibliotek",
+        Role.STAFF,
+        "bibliotekar; bemyndiget til MitID-udstedelse og udlevering af pas",
+    ),
+    DemoUser(
+        "jonas",
+        "Jonas",
+        "Berg",
+        StaffGroup.LIBRARY,
+        "Jyllinge Bibliotek",
+        Role.STAFF,
+        "bibliotekar; ingen bemyndigelser",
+    ),
+    DemoUser(
+        "birgit",
+        "Birgit",
+        "Madsen",
+        StaffGroup.CITIZEN_SERVICE,
+        "Borgerservice Roskilde",
+        Role.STAFF,
+        "borgerservicemedarbejder; bemyndiget til alle myndighedsopgaver",
+    ),
+    DemoUser(
+        "ahmad",
+        "Ahmad",
+        "Rahimi",
+        StaffGroup.CITIZEN_SERVICE,
+        "Roskilde Bibliotek",
+        Role.STAFF,
+        "borgerservicemedarbejder; bemyndigelse til kørekort udløbet, til navne- og adressebeskyttelse tilbagekaldt",
+    ),
+    DemoUser(
+        "hanne",
+        "Hanne",
+        "Krogh",
+        StaffGroup.CITIZEN_SERVICE,
+        "Borgerservice Roskilde",
+        Role.MANAGER,
+        "leder af borgerservice og bibliotek",
+    ),
+    DemoUser(
+        "admin",
+        "Anders",
+        "Admin",
+        StaffGroup.CITIZEN_SERVICE,
+        "Borgerservice Roskilde",
+        Role.ADMINISTRATOR,
+        "administrator for hele installationen",
+    ),
 ]
 
 

@@ -200,7 +200,9 @@ class Authorisation(models.Model):
     )
     # The municipality that granted it; it only counts there, even if the
     # staff member later moves to another municipality.
-    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+", verbose_name=_("kommune"))
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.PROTECT, related_name="+", verbose_name=_("kommune")
+    )
     service = models.ForeignKey(
         Service,
         on_delete=models.PROTECT,

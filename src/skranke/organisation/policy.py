@@ -74,8 +74,10 @@ def check(*, staff: StaffMember, service: Service, counter: Counter, at: dt.date
         if staff.staff_group == StaffGroup.CITIZEN_SERVICE and not municipality.citizen_service_staff_library_work:
             return Decision(
                 Reason.NO_LIBRARY_WORK,
-                _("Kommunen har valgt, at borgerservicemedarbejdere ikke udfører biblioteksopgaver — "
-                  "henvis til en biblioteksmedarbejder."),
+                _(
+                    "Kommunen har valgt, at borgerservicemedarbejdere ikke udfører biblioteksopgaver — "
+                    "henvis til en biblioteksmedarbejder."
+                ),
             )
         return ALLOWED
 

@@ -32,7 +32,9 @@ def staff_member_for(user) -> StaffMember | None:
     try:
         return (
             StaffMember.objects.select_related("municipality", "home_site", "user")
-            .prefetch_related("authorisations", "municipality__service_overrides", "municipality__library_authority_services")
+            .prefetch_related(
+                "authorisations", "municipality__service_overrides", "municipality__library_authority_services"
+            )
             .get(user=user)
         )
     except StaffMember.DoesNotExist:
@@ -49,9 +51,7 @@ def scope(queryset: QuerySet, *, user, path: str) -> QuerySet:
         return queryset
     if not user.is_authenticated or not user.is_active:
         return queryset.none()
-    municipality_id = (
-        StaffMember.objects.filter(user=user).values_list("municipality_id", flat=True).first()
-    )
+    municipality_id = StaffMember.objects.filter(user=user).values_list("municipality_id", flat=True).first()
     if municipality_id is None:
         return queryset.none()
     field = "pk" if path == "" else f"{path}_id"

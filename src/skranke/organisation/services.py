@@ -43,7 +43,9 @@ def validate_authorisation(
         raise ValidationError(errors)
 
 
-def validate_same_municipality(*, municipality: Municipality, site: Site | None = None, field: str = "home_site") -> None:
+def validate_same_municipality(
+    *, municipality: Municipality, site: Site | None = None, field: str = "home_site"
+) -> None:
     if site is not None and site.municipality_id != municipality.pk:
         raise ValidationError({field: _("Lokationen hører til en anden kommune.")})
 
@@ -51,8 +53,10 @@ def validate_same_municipality(*, municipality: Municipality, site: Site | None 
 def validate_counter_area(*, site: Site, area: str) -> None:
     if area not in site.areas:
         raise ValidationError(
-            {"area": _("%(site)s er en lokation af typen %(kind)s og kan ikke have området %(area)s.")
-             % {"site": site.name, "kind": site.get_kind_display(), "area": Area(area).label}}
+            {
+                "area": _("%(site)s er en lokation af typen %(kind)s og kan ikke have området %(area)s.")
+                % {"site": site.name, "kind": site.get_kind_display(), "area": Area(area).label}
+            }
         )
 
 
@@ -72,9 +76,11 @@ def _ensure_can_manage(user, municipality: Municipality) -> None:
 
 
 def _raise_as_skranke(error: ValidationError):
-    messages = [str(m) for msgs in error.message_dict.values() for m in msgs] if hasattr(error, "error_dict") else [
-        str(m) for m in error.messages
-    ]
+    messages = (
+        [str(m) for msgs in error.message_dict.values() for m in msgs]
+        if hasattr(error, "error_dict")
+        else [str(m) for m in error.messages]
+    )
     raise SkrankeError(" ".join(messages), code="invalid") from error
 
 

@@ -6,173 +6,425 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('catalogue', '0001_initial'),
+        ("catalogue", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Municipality',
+            name="Municipality",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.PositiveSmallIntegerField(help_text='Tre cifre, fx 101.', unique=True, verbose_name='kommunekode')),
-                ('name', models.CharField(max_length=100, unique=True, verbose_name='navn')),
-                ('region', models.CharField(choices=[('1081', 'Region Nordjylland'), ('1082', 'Region Midtjylland'), ('1083', 'Region Syddanmark'), ('1084', 'Region Hovedstaden'), ('1085', 'Region Sjælland')], max_length=4, verbose_name='region')),
-                ('cooperation_model', models.PositiveSmallIntegerField(blank=True, choices=[(1, '1: Den spæde start'), (2, '2: Vi flytter sammen'), (3, '3: Vi arbejder sammen'), (4, '4: Vi er borgernes fælles indgang til kommunen'), (5, '5: Intet samarbejde')], null=True, verbose_name='samarbejdsmodel')),
-                ('library_staff_authority', models.BooleanField(default=False, help_text='Kun de ydelser, der er valgt nedenfor, og kun med en gyldig bemyndigelse.', verbose_name='biblioteksmedarbejdere må udføre myndighedsopgaver')),
-                ('authority_at_citizen_service_counter', models.BooleanField(default=True, help_text='Så grænsen mellem biblioteks- og myndighedsarbejde er synlig for borgeren.', verbose_name='myndighedsopgaver kun ved borgerservice-skranke')),
-                ('citizen_service_staff_library_work', models.BooleanField(default=True, verbose_name='borgerservicemedarbejdere må udføre biblioteksopgaver')),
-                ('library_authority_services', models.ManyToManyField(blank=True, limit_choices_to={'kind': 'AUTHORITY'}, related_name='+', to='catalogue.service', verbose_name='myndighedsopgaver biblioteksmedarbejdere må udføre')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "code",
+                    models.PositiveSmallIntegerField(
+                        help_text="Tre cifre, fx 101.", unique=True, verbose_name="kommunekode"
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, unique=True, verbose_name="navn")),
+                (
+                    "region",
+                    models.CharField(
+                        choices=[
+                            ("1081", "Region Nordjylland"),
+                            ("1082", "Region Midtjylland"),
+                            ("1083", "Region Syddanmark"),
+                            ("1084", "Region Hovedstaden"),
+                            ("1085", "Region Sjælland"),
+                        ],
+                        max_length=4,
+                        verbose_name="region",
+                    ),
+                ),
+                (
+                    "cooperation_model",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        choices=[
+                            (1, "1: Den spæde start"),
+                            (2, "2: Vi flytter sammen"),
+                            (3, "3: Vi arbejder sammen"),
+                            (4, "4: Vi er borgernes fælles indgang til kommunen"),
+                            (5, "5: Intet samarbejde"),
+                        ],
+                        null=True,
+                        verbose_name="samarbejdsmodel",
+                    ),
+                ),
+                (
+                    "library_staff_authority",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Kun de ydelser, der er valgt nedenfor, og kun med en gyldig bemyndigelse.",
+                        verbose_name="biblioteksmedarbejdere må udføre myndighedsopgaver",
+                    ),
+                ),
+                (
+                    "authority_at_citizen_service_counter",
+                    models.BooleanField(
+                        default=True,
+                        help_text="Så grænsen mellem biblioteks- og myndighedsarbejde er synlig for borgeren.",
+                        verbose_name="myndighedsopgaver kun ved borgerservice-skranke",
+                    ),
+                ),
+                (
+                    "citizen_service_staff_library_work",
+                    models.BooleanField(
+                        default=True, verbose_name="borgerservicemedarbejdere må udføre biblioteksopgaver"
+                    ),
+                ),
+                (
+                    "library_authority_services",
+                    models.ManyToManyField(
+                        blank=True,
+                        limit_choices_to={"kind": "AUTHORITY"},
+                        related_name="+",
+                        to="catalogue.service",
+                        verbose_name="myndighedsopgaver biblioteksmedarbejdere må udføre",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'kommune',
-                'verbose_name_plural': 'kommuner',
-                'ordering': ['code'],
-                'permissions': [('change_policy', 'Kan ændre kommunens politik')],
+                "verbose_name": "kommune",
+                "verbose_name_plural": "kommuner",
+                "ordering": ["code"],
+                "permissions": [("change_policy", "Kan ændre kommunens politik")],
             },
         ),
         migrations.CreateModel(
-            name='ServiceOverride',
+            name="ServiceOverride",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('enabled', models.BooleanField(default=True, verbose_name='tilbydes')),
-                ('duration_minutes', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='egen varighed (minutter)')),
-                ('needs_appointment', models.BooleanField(blank=True, null=True, verbose_name='kræver tidsbestilling')),
-                ('fee_note', models.CharField(blank=True, max_length=500, verbose_name='kommunens note om gebyr')),
-                ('guidance_note', models.TextField(blank=True, verbose_name='kommunens note til vejledningen')),
-                ('municipality', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='service_overrides', to='organisation.municipality', verbose_name='kommune')),
-                ('service', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='catalogue.service', verbose_name='ydelse')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("enabled", models.BooleanField(default=True, verbose_name="tilbydes")),
+                (
+                    "duration_minutes",
+                    models.PositiveSmallIntegerField(blank=True, null=True, verbose_name="egen varighed (minutter)"),
+                ),
+                ("needs_appointment", models.BooleanField(blank=True, null=True, verbose_name="kræver tidsbestilling")),
+                ("fee_note", models.CharField(blank=True, max_length=500, verbose_name="kommunens note om gebyr")),
+                ("guidance_note", models.TextField(blank=True, verbose_name="kommunens note til vejledningen")),
+                (
+                    "municipality",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="service_overrides",
+                        to="organisation.municipality",
+                        verbose_name="kommune",
+                    ),
+                ),
+                (
+                    "service",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="catalogue.service",
+                        verbose_name="ydelse",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'kommunal tilpasning af ydelse',
-                'verbose_name_plural': 'kommunale tilpasninger af ydelser',
-                'ordering': ['municipality', 'service'],
+                "verbose_name": "kommunal tilpasning af ydelse",
+                "verbose_name_plural": "kommunale tilpasninger af ydelser",
+                "ordering": ["municipality", "service"],
             },
         ),
         migrations.CreateModel(
-            name='Site',
+            name="Site",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=150, verbose_name='navn')),
-                ('kind', models.CharField(choices=[('LIBRARY', 'Bibliotek'), ('CITIZEN_SERVICE', 'Borgerservicecenter'), ('COMBINED', 'Bibliotek og borgerservice')], max_length=16, verbose_name='type')),
-                ('street', models.CharField(blank=True, max_length=200, verbose_name='adresse')),
-                ('postcode', models.CharField(blank=True, max_length=4, verbose_name='postnummer')),
-                ('city', models.CharField(blank=True, max_length=100, verbose_name='by')),
-                ('active', models.BooleanField(default=True, verbose_name='aktiv')),
-                ('municipality', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='sites', to='organisation.municipality', verbose_name='kommune')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=150, verbose_name="navn")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("LIBRARY", "Bibliotek"),
+                            ("CITIZEN_SERVICE", "Borgerservicecenter"),
+                            ("COMBINED", "Bibliotek og borgerservice"),
+                        ],
+                        max_length=16,
+                        verbose_name="type",
+                    ),
+                ),
+                ("street", models.CharField(blank=True, max_length=200, verbose_name="adresse")),
+                ("postcode", models.CharField(blank=True, max_length=4, verbose_name="postnummer")),
+                ("city", models.CharField(blank=True, max_length=100, verbose_name="by")),
+                ("active", models.BooleanField(default=True, verbose_name="aktiv")),
+                (
+                    "municipality",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="sites",
+                        to="organisation.municipality",
+                        verbose_name="kommune",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'lokation',
-                'verbose_name_plural': 'lokationer',
-                'ordering': ['municipality', 'name'],
+                "verbose_name": "lokation",
+                "verbose_name_plural": "lokationer",
+                "ordering": ["municipality", "name"],
             },
         ),
         migrations.CreateModel(
-            name='OpeningHours',
+            name="OpeningHours",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('area', models.CharField(choices=[('LIBRARY', 'Bibliotek'), ('CITIZEN_SERVICE', 'Borgerservice')], max_length=16, verbose_name='område')),
-                ('weekday', models.PositiveSmallIntegerField(choices=[(0, 'mandag'), (1, 'tirsdag'), (2, 'onsdag'), (3, 'torsdag'), (4, 'fredag'), (5, 'lørdag'), (6, 'søndag')], verbose_name='ugedag')),
-                ('opens', models.TimeField(verbose_name='åbner')),
-                ('closes', models.TimeField(verbose_name='lukker')),
-                ('site', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='opening_hours', to='organisation.site', verbose_name='lokation')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "area",
+                    models.CharField(
+                        choices=[("LIBRARY", "Bibliotek"), ("CITIZEN_SERVICE", "Borgerservice")],
+                        max_length=16,
+                        verbose_name="område",
+                    ),
+                ),
+                (
+                    "weekday",
+                    models.PositiveSmallIntegerField(
+                        choices=[
+                            (0, "mandag"),
+                            (1, "tirsdag"),
+                            (2, "onsdag"),
+                            (3, "torsdag"),
+                            (4, "fredag"),
+                            (5, "lørdag"),
+                            (6, "søndag"),
+                        ],
+                        verbose_name="ugedag",
+                    ),
+                ),
+                ("opens", models.TimeField(verbose_name="åbner")),
+                ("closes", models.TimeField(verbose_name="lukker")),
+                (
+                    "site",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="opening_hours",
+                        to="organisation.site",
+                        verbose_name="lokation",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'åbningstid',
-                'verbose_name_plural': 'åbningstider',
-                'ordering': ['site', 'area', 'weekday', 'opens'],
+                "verbose_name": "åbningstid",
+                "verbose_name_plural": "åbningstider",
+                "ordering": ["site", "area", "weekday", "opens"],
             },
         ),
         migrations.CreateModel(
-            name='Counter',
+            name="Counter",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(help_text='Som borgeren ser det, fx »Skranke 3«.', max_length=50, verbose_name='navn')),
-                ('area', models.CharField(choices=[('LIBRARY', 'Bibliotek'), ('CITIZEN_SERVICE', 'Borgerservice')], max_length=16, verbose_name='område')),
-                ('active', models.BooleanField(default=True, verbose_name='aktiv')),
-                ('site', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='counters', to='organisation.site', verbose_name='lokation')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "name",
+                    models.CharField(
+                        help_text="Som borgeren ser det, fx »Skranke 3«.", max_length=50, verbose_name="navn"
+                    ),
+                ),
+                (
+                    "area",
+                    models.CharField(
+                        choices=[("LIBRARY", "Bibliotek"), ("CITIZEN_SERVICE", "Borgerservice")],
+                        max_length=16,
+                        verbose_name="område",
+                    ),
+                ),
+                ("active", models.BooleanField(default=True, verbose_name="aktiv")),
+                (
+                    "site",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="counters",
+                        to="organisation.site",
+                        verbose_name="lokation",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'skranke',
-                'verbose_name_plural': 'skranker',
-                'ordering': ['site', 'name'],
+                "verbose_name": "skranke",
+                "verbose_name_plural": "skranker",
+                "ordering": ["site", "name"],
             },
         ),
         migrations.CreateModel(
-            name='StaffMember',
+            name="StaffMember",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('staff_group', models.CharField(choices=[('LIBRARY', 'Biblioteksmedarbejder'), ('CITIZEN_SERVICE', 'Borgerservicemedarbejder')], max_length=16, verbose_name='personalegruppe')),
-                ('home_site', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organisation.site', verbose_name='fast lokation')),
-                ('municipality', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='staff', to='organisation.municipality', verbose_name='kommune')),
-                ('user', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='staff_member', to=settings.AUTH_USER_MODEL, verbose_name='bruger')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "staff_group",
+                    models.CharField(
+                        choices=[("LIBRARY", "Biblioteksmedarbejder"), ("CITIZEN_SERVICE", "Borgerservicemedarbejder")],
+                        max_length=16,
+                        verbose_name="personalegruppe",
+                    ),
+                ),
+                (
+                    "home_site",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="organisation.site",
+                        verbose_name="fast lokation",
+                    ),
+                ),
+                (
+                    "municipality",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="staff",
+                        to="organisation.municipality",
+                        verbose_name="kommune",
+                    ),
+                ),
+                (
+                    "user",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="staff_member",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="bruger",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'medarbejder',
-                'verbose_name_plural': 'medarbejdere',
-                'ordering': ['municipality', 'user__first_name', 'user__last_name'],
+                "verbose_name": "medarbejder",
+                "verbose_name_plural": "medarbejdere",
+                "ordering": ["municipality", "user__first_name", "user__last_name"],
             },
         ),
         migrations.CreateModel(
-            name='Authorisation',
+            name="Authorisation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('valid_from', models.DateField(verbose_name='gælder fra')),
-                ('valid_to', models.DateField(blank=True, help_text='Tom: uden slutdato.', null=True, verbose_name='gælder til og med')),
-                ('basis', models.CharField(help_text='Fx kursus, sidemandsoplæring.', max_length=300, verbose_name='grundlag')),
-                ('granted_at', models.DateTimeField(auto_now_add=True, verbose_name='givet')),
-                ('revoked_at', models.DateTimeField(blank=True, null=True, verbose_name='tilbagekaldt')),
-                ('revocation_reason', models.CharField(blank=True, max_length=300, verbose_name='begrundelse for tilbagekaldelse')),
-                ('granted_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='givet af')),
-                ('revoked_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='tilbagekaldt af')),
-                ('service', models.ForeignKey(limit_choices_to={'kind': 'AUTHORITY'}, on_delete=django.db.models.deletion.PROTECT, related_name='authorisations', to='catalogue.service', verbose_name='ydelse')),
-                ('municipality', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organisation.municipality', verbose_name='kommune')),
-                ('staff_member', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='authorisations', to='organisation.staffmember', verbose_name='medarbejder')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("valid_from", models.DateField(verbose_name="gælder fra")),
+                (
+                    "valid_to",
+                    models.DateField(
+                        blank=True, help_text="Tom: uden slutdato.", null=True, verbose_name="gælder til og med"
+                    ),
+                ),
+                (
+                    "basis",
+                    models.CharField(
+                        help_text="Fx kursus, sidemandsoplæring.", max_length=300, verbose_name="grundlag"
+                    ),
+                ),
+                ("granted_at", models.DateTimeField(auto_now_add=True, verbose_name="givet")),
+                ("revoked_at", models.DateTimeField(blank=True, null=True, verbose_name="tilbagekaldt")),
+                (
+                    "revocation_reason",
+                    models.CharField(blank=True, max_length=300, verbose_name="begrundelse for tilbagekaldelse"),
+                ),
+                (
+                    "granted_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="givet af",
+                    ),
+                ),
+                (
+                    "revoked_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="tilbagekaldt af",
+                    ),
+                ),
+                (
+                    "service",
+                    models.ForeignKey(
+                        limit_choices_to={"kind": "AUTHORITY"},
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="authorisations",
+                        to="catalogue.service",
+                        verbose_name="ydelse",
+                    ),
+                ),
+                (
+                    "municipality",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="organisation.municipality",
+                        verbose_name="kommune",
+                    ),
+                ),
+                (
+                    "staff_member",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="authorisations",
+                        to="organisation.staffmember",
+                        verbose_name="medarbejder",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'bemyndigelse',
-                'verbose_name_plural': 'bemyndigelser',
-                'ordering': ['staff_member', 'service', '-valid_from'],
+                "verbose_name": "bemyndigelse",
+                "verbose_name_plural": "bemyndigelser",
+                "ordering": ["staff_member", "service", "-valid_from"],
             },
         ),
         migrations.AddConstraint(
-            model_name='municipality',
-            constraint=models.CheckConstraint(condition=models.Q(('code__gte', 101), ('code__lte', 999)), name='organisation_municipality_code_range'),
+            model_name="municipality",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("code__gte", 101), ("code__lte", 999)), name="organisation_municipality_code_range"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='serviceoverride',
-            constraint=models.UniqueConstraint(fields=('municipality', 'service'), name='organisation_override_unique'),
+            model_name="serviceoverride",
+            constraint=models.UniqueConstraint(fields=("municipality", "service"), name="organisation_override_unique"),
         ),
         migrations.AddConstraint(
-            model_name='serviceoverride',
-            constraint=models.CheckConstraint(condition=models.Q(('duration_minutes__isnull', True), ('duration_minutes__gt', 0), _connector='OR'), name='organisation_override_duration_gt_0'),
+            model_name="serviceoverride",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("duration_minutes__isnull", True), ("duration_minutes__gt", 0), _connector="OR"),
+                name="organisation_override_duration_gt_0",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='site',
-            constraint=models.UniqueConstraint(fields=('municipality', 'name'), name='organisation_site_unique_name'),
+            model_name="site",
+            constraint=models.UniqueConstraint(fields=("municipality", "name"), name="organisation_site_unique_name"),
         ),
         migrations.AddConstraint(
-            model_name='openinghours',
-            constraint=models.CheckConstraint(condition=models.Q(('closes__gt', models.F('opens'))), name='organisation_hours_order'),
+            model_name="openinghours",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("closes__gt", models.F("opens"))), name="organisation_hours_order"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='openinghours',
-            constraint=models.UniqueConstraint(fields=('site', 'area', 'weekday', 'opens'), name='organisation_hours_unique'),
+            model_name="openinghours",
+            constraint=models.UniqueConstraint(
+                fields=("site", "area", "weekday", "opens"), name="organisation_hours_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='counter',
-            constraint=models.UniqueConstraint(fields=('site', 'name'), name='organisation_counter_unique_name'),
+            model_name="counter",
+            constraint=models.UniqueConstraint(fields=("site", "name"), name="organisation_counter_unique_name"),
         ),
         migrations.AddConstraint(
-            model_name='authorisation',
-            constraint=models.CheckConstraint(condition=models.Q(('valid_to__isnull', True), ('valid_to__gte', models.F('valid_from')), _connector='OR'), name='organisation_authorisation_dates_in_order'),
+            model_name="authorisation",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("valid_to__isnull", True), ("valid_to__gte", models.F("valid_from")), _connector="OR"
+                ),
+                name="organisation_authorisation_dates_in_order",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='authorisation',
-            constraint=models.CheckConstraint(condition=models.Q(('revoked_at__isnull', True), ('revoked_by__isnull', False), _connector='OR'), name='organisation_authorisation_revoked_by_someone'),
+            model_name="authorisation",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("revoked_at__isnull", True), ("revoked_by__isnull", False), _connector="OR"),
+                name="organisation_authorisation_revoked_by_someone",
+            ),
         ),
     ]

@@ -2,9 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from skranke.catalogue.loader import DATA_DIR
-
-from skranke.catalogue.loader import CatalogueInvalid
+from skranke.catalogue.loader import DATA_DIR, CatalogueInvalid
 from skranke.catalogue.services import catalogue_load
 
 

@@ -13,7 +13,9 @@ class Command(BaseCommand):
         except SkrankeError as error:
             raise CommandError(str(error)) from None
         self.stdout.write(self.style.SUCCESS("Demokommunen Roskilde er klar."))
-        self.stdout.write(f"Log ind på http://127.0.0.1:8000/ med adgangskoden »{DEMO_PASSWORD}« og et af brugernavnene:")
+        self.stdout.write(
+            f"Log ind på http://127.0.0.1:8000/ med adgangskoden »{DEMO_PASSWORD}« og et af brugernavnene:"
+        )
         width = max(len(u.username) for u in users)
         for user in users:
             self.stdout.write(f"  {user.username.ljust(width)}  {user.first_name} {user.last_name}: {user.description}")
