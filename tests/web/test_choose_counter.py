@@ -3,8 +3,8 @@
 from django.contrib.messages import get_messages
 from django.urls import reverse
 
-from tests.factories import CounterFactory, MunicipalityFactory, SiteFactory
 from skranke.web.workplace import SESSION_COUNTER_KEY
+from tests.factories import CounterFactory, MunicipalityFactory, SiteFactory
 from tests.web.conftest import stand_at
 
 
@@ -19,9 +19,7 @@ def test_choosing_a_counter_of_your_municipality_stores_it_in_the_session(librar
     assert "Du står nu ved Udlånsskranken på Hovedbiblioteket (Bibliotek)." in _messages(response)
 
 
-def test_choosing_another_municipalitys_counter_is_refused_and_changes_nothing(
-    librarian_client, library_counter
-):
+def test_choosing_another_municipalitys_counter_is_refused_and_changes_nothing(librarian_client, library_counter):
     stand_at(librarian_client, library_counter)
     foreign = CounterFactory(site=SiteFactory(municipality=MunicipalityFactory(code=751)))
     response = librarian_client.post(reverse("web:choose_counter"), {"counter": foreign.pk}, follow=True)

@@ -2,7 +2,6 @@
 
 import datetime as dt
 
-import pytest
 from django.urls import reverse
 from django.utils import timezone
 
