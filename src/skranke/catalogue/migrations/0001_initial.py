@@ -5,130 +5,201 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='CatalogueVersion',
+            name="CatalogueVersion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('version', models.CharField(max_length=32, verbose_name='version')),
-                ('checksum', models.CharField(help_text='SHA-256 af de indlæste filer.', max_length=64, verbose_name='kontrolsum')),
-                ('loaded_at', models.DateTimeField(auto_now_add=True, verbose_name='indlæst')),
-                ('summary', models.TextField(blank=True, verbose_name='ændringer')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("version", models.CharField(max_length=32, verbose_name="version")),
+                (
+                    "checksum",
+                    models.CharField(
+                        help_text="SHA-256 af de indlæste filer.", max_length=64, verbose_name="kontrolsum"
+                    ),
+                ),
+                ("loaded_at", models.DateTimeField(auto_now_add=True, verbose_name="indlæst")),
+                ("summary", models.TextField(blank=True, verbose_name="ændringer")),
             ],
             options={
-                'verbose_name': 'katalogversion',
-                'verbose_name_plural': 'katalogversioner',
-                'ordering': ['-loaded_at'],
+                "verbose_name": "katalogversion",
+                "verbose_name_plural": "katalogversioner",
+                "ordering": ["-loaded_at"],
             },
         ),
         migrations.CreateModel(
-            name='LifeEvent',
+            name="LifeEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.SlugField(max_length=64, unique=True, verbose_name='nøgle')),
-                ('name_da', models.CharField(max_length=200, verbose_name='navn (dansk)')),
-                ('name_en', models.CharField(max_length=200, verbose_name='navn (engelsk)')),
-                ('description_da', models.TextField(verbose_name='beskrivelse')),
-                ('position', models.PositiveIntegerField(default=0, verbose_name='rækkefølge')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("key", models.SlugField(max_length=64, unique=True, verbose_name="nøgle")),
+                ("name_da", models.CharField(max_length=200, verbose_name="navn (dansk)")),
+                ("name_en", models.CharField(max_length=200, verbose_name="navn (engelsk)")),
+                ("description_da", models.TextField(verbose_name="beskrivelse")),
+                ("position", models.PositiveIntegerField(default=0, verbose_name="rækkefølge")),
             ],
             options={
-                'verbose_name': 'livssituation',
-                'verbose_name_plural': 'livssituationer',
-                'ordering': ['position', 'key'],
+                "verbose_name": "livssituation",
+                "verbose_name_plural": "livssituationer",
+                "ordering": ["position", "key"],
             },
         ),
         migrations.CreateModel(
-            name='Service',
+            name="Service",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.SlugField(help_text='Stabil nøgle; ændres aldrig.', max_length=64, unique=True, verbose_name='nøgle')),
-                ('kind', models.CharField(choices=[('LIBRARY', 'Bibliotek'), ('GUIDANCE', 'Vejledning'), ('AUTHORITY', 'Myndighedsopgave')], max_length=16, verbose_name='type')),
-                ('name_da', models.CharField(max_length=200, verbose_name='navn (dansk)')),
-                ('name_en', models.CharField(max_length=200, verbose_name='navn (engelsk)')),
-                ('authority', models.CharField(max_length=300, verbose_name='ansvarlig myndighed')),
-                ('kle_number', models.CharField(blank=True, max_length=20, verbose_name='KLE-nummer')),
-                ('kle_verified', models.BooleanField(default=False, verbose_name='KLE-nummer bekræftet')),
-                ('needs_appointment', models.BooleanField(default=False, verbose_name='kræver tidsbestilling')),
-                ('duration_minutes', models.PositiveSmallIntegerField(verbose_name='typisk varighed (minutter)')),
-                ('duration_verified', models.BooleanField(default=False, help_text='Falsk: Skrankes skøn, ikke et offentliggjort tal.', verbose_name='varighed bekræftet')),
-                ('description_da', models.TextField(verbose_name='beskrivelse til borgeren (dansk)')),
-                ('description_en', models.TextField(verbose_name='beskrivelse til borgeren (engelsk)')),
-                ('borger_dk_url', models.URLField(blank=True, verbose_name='link til borger.dk')),
-                ('documents', models.JSONField(blank=True, default=list, verbose_name='medbring')),
-                ('guidance_steps', models.JSONField(blank=True, default=list, verbose_name='fremgangsmåde')),
-                ('guidance_pitfalls', models.JSONField(blank=True, default=list, verbose_name='faldgruber')),
-                ('legal_basis', models.JSONField(blank=True, default=list, verbose_name='lovgrundlag')),
-                ('search_words', models.JSONField(blank=True, default=list, verbose_name='søgeord')),
-                ('examples', models.JSONField(blank=True, default=list, verbose_name='eksempler på formuleringer')),
-                ('retired', models.BooleanField(default=False, verbose_name='udgået')),
-                ('position', models.PositiveIntegerField(default=0, verbose_name='rækkefølge')),
-                ('related', models.ManyToManyField(blank=True, to='catalogue.service', verbose_name='relaterede ydelser')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "key",
+                    models.SlugField(
+                        help_text="Stabil nøgle; ændres aldrig.", max_length=64, unique=True, verbose_name="nøgle"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("LIBRARY", "Bibliotek"),
+                            ("GUIDANCE", "Vejledning"),
+                            ("AUTHORITY", "Myndighedsopgave"),
+                        ],
+                        max_length=16,
+                        verbose_name="type",
+                    ),
+                ),
+                ("name_da", models.CharField(max_length=200, verbose_name="navn (dansk)")),
+                ("name_en", models.CharField(max_length=200, verbose_name="navn (engelsk)")),
+                ("authority", models.CharField(max_length=300, verbose_name="ansvarlig myndighed")),
+                ("kle_number", models.CharField(blank=True, max_length=20, verbose_name="KLE-nummer")),
+                ("kle_verified", models.BooleanField(default=False, verbose_name="KLE-nummer bekræftet")),
+                ("needs_appointment", models.BooleanField(default=False, verbose_name="kræver tidsbestilling")),
+                ("duration_minutes", models.PositiveSmallIntegerField(verbose_name="typisk varighed (minutter)")),
+                (
+                    "duration_verified",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Falsk: Skrankes skøn, ikke et offentliggjort tal.",
+                        verbose_name="varighed bekræftet",
+                    ),
+                ),
+                ("description_da", models.TextField(verbose_name="beskrivelse til borgeren (dansk)")),
+                ("description_en", models.TextField(verbose_name="beskrivelse til borgeren (engelsk)")),
+                ("borger_dk_url", models.URLField(blank=True, verbose_name="link til borger.dk")),
+                ("documents", models.JSONField(blank=True, default=list, verbose_name="medbring")),
+                ("guidance_steps", models.JSONField(blank=True, default=list, verbose_name="fremgangsmåde")),
+                ("guidance_pitfalls", models.JSONField(blank=True, default=list, verbose_name="faldgruber")),
+                ("legal_basis", models.JSONField(blank=True, default=list, verbose_name="lovgrundlag")),
+                ("search_words", models.JSONField(blank=True, default=list, verbose_name="søgeord")),
+                ("examples", models.JSONField(blank=True, default=list, verbose_name="eksempler på formuleringer")),
+                ("retired", models.BooleanField(default=False, verbose_name="udgået")),
+                ("position", models.PositiveIntegerField(default=0, verbose_name="rækkefølge")),
+                (
+                    "related",
+                    models.ManyToManyField(blank=True, to="catalogue.service", verbose_name="relaterede ydelser"),
+                ),
             ],
             options={
-                'verbose_name': 'ydelse',
-                'verbose_name_plural': 'ydelser',
-                'ordering': ['position', 'key'],
+                "verbose_name": "ydelse",
+                "verbose_name_plural": "ydelser",
+                "ordering": ["position", "key"],
             },
         ),
         migrations.CreateModel(
-            name='LifeEventStep',
+            name="LifeEventStep",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveSmallIntegerField(verbose_name='trin')),
-                ('note', models.CharField(blank=True, max_length=500, verbose_name='note')),
-                ('life_event', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='steps', to='catalogue.lifeevent')),
-                ('service', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='life_event_steps', to='catalogue.service')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("position", models.PositiveSmallIntegerField(verbose_name="trin")),
+                ("note", models.CharField(blank=True, max_length=500, verbose_name="note")),
+                (
+                    "life_event",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="steps", to="catalogue.lifeevent"
+                    ),
+                ),
+                (
+                    "service",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="life_event_steps",
+                        to="catalogue.service",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'trin',
-                'verbose_name_plural': 'trin',
-                'ordering': ['life_event', 'position'],
+                "verbose_name": "trin",
+                "verbose_name_plural": "trin",
+                "ordering": ["life_event", "position"],
             },
         ),
         migrations.CreateModel(
-            name='Fee',
+            name="Fee",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('label', models.CharField(max_length=200, verbose_name='gruppe')),
-                ('amount', models.DecimalField(blank=True, decimal_places=2, help_text='Tom: ukendt.', max_digits=9, null=True, verbose_name='beløb (kr.)')),
-                ('valid_from', models.DateField(verbose_name='gælder fra')),
-                ('age_min', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='fra alder')),
-                ('age_max', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='til alder')),
-                ('verified', models.BooleanField(default=False, verbose_name='bekræftet')),
-                ('source', models.CharField(max_length=500, verbose_name='kilde')),
-                ('note', models.CharField(blank=True, max_length=500, verbose_name='bemærkning')),
-                ('service', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='fees', to='catalogue.service', verbose_name='ydelse')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("label", models.CharField(max_length=200, verbose_name="gruppe")),
+                (
+                    "amount",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        help_text="Tom: ukendt.",
+                        max_digits=9,
+                        null=True,
+                        verbose_name="beløb (kr.)",
+                    ),
+                ),
+                ("valid_from", models.DateField(verbose_name="gælder fra")),
+                ("age_min", models.PositiveSmallIntegerField(blank=True, null=True, verbose_name="fra alder")),
+                ("age_max", models.PositiveSmallIntegerField(blank=True, null=True, verbose_name="til alder")),
+                ("verified", models.BooleanField(default=False, verbose_name="bekræftet")),
+                ("source", models.CharField(max_length=500, verbose_name="kilde")),
+                ("note", models.CharField(blank=True, max_length=500, verbose_name="bemærkning")),
+                (
+                    "service",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="fees",
+                        to="catalogue.service",
+                        verbose_name="ydelse",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'gebyr',
-                'verbose_name_plural': 'gebyrer',
-                'ordering': ['service', 'label', '-valid_from'],
+                "verbose_name": "gebyr",
+                "verbose_name_plural": "gebyrer",
+                "ordering": ["service", "label", "-valid_from"],
             },
         ),
         migrations.AddConstraint(
-            model_name='service',
-            constraint=models.CheckConstraint(condition=models.Q(('kind__in', ['LIBRARY', 'GUIDANCE', 'AUTHORITY'])), name='catalogue_service_kind_valid'),
+            model_name="service",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("kind__in", ["LIBRARY", "GUIDANCE", "AUTHORITY"])),
+                name="catalogue_service_kind_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='service',
-            constraint=models.CheckConstraint(condition=models.Q(('duration_minutes__gt', 0)), name='catalogue_service_duration_gt_0'),
+            model_name="service",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("duration_minutes__gt", 0)), name="catalogue_service_duration_gt_0"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='lifeeventstep',
-            constraint=models.UniqueConstraint(fields=('life_event', 'position'), name='catalogue_step_unique_position'),
+            model_name="lifeeventstep",
+            constraint=models.UniqueConstraint(
+                fields=("life_event", "position"), name="catalogue_step_unique_position"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='fee',
-            constraint=models.UniqueConstraint(fields=('service', 'label', 'valid_from'), name='catalogue_fee_unique_per_day'),
+            model_name="fee",
+            constraint=models.UniqueConstraint(
+                fields=("service", "label", "valid_from"), name="catalogue_fee_unique_per_day"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='fee',
-            constraint=models.CheckConstraint(condition=models.Q(('amount__isnull', True), ('amount__gte', 0), _connector='OR'), name='catalogue_fee_amount_gte_0'),
+            model_name="fee",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("amount__isnull", True), ("amount__gte", 0), _connector="OR"),
+                name="catalogue_fee_amount_gte_0",
+            ),
         ),
     ]
