@@ -2,6 +2,7 @@
 
 import pytest
 from django.template.loader import get_template
+from django.test import Client
 from django.urls import reverse
 
 from tests.factories import UserFactory
@@ -106,3 +107,12 @@ def test_500_page_renders_without_a_request_or_a_database():
     content = get_template("500.html").render({})
     assert "Der skete en fejl" in content
     assert "dkfds.min.css" in content
+
+
+@pytest.mark.django_db
+def test_a_stale_form_gets_a_danish_explanation(librarian):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(librarian.user)
+    response = client.post(reverse("web:choose_counter"), {"counter": 1})
+    assert response.status_code == 403
+    assert "Siden er udløbet" in response.content.decode()
