@@ -120,8 +120,7 @@ def authorisation_state(*, staff: StaffMember, service: Service, at: dt.datetime
     none is valid, the reason names the most useful fact for the staff member:
     a grant that starts later, then a revocation, then an expiry.
     """
-    day = timezone.localdate(at)
-    states = {_one_state(a, day, at) for a in _authorisations(staff, service)}
+    states = {authorisation_status(a, at=at) for a in _authorisations(staff, service)}
     for reason in (
         Reason.ALLOWED,
         Reason.AUTHORISATION_NOT_YET_VALID,
@@ -141,7 +140,9 @@ def _authorisations(staff: StaffMember, service: Service) -> list[Authorisation]
     ]
 
 
-def _one_state(authorisation: Authorisation, day: dt.date, at: dt.datetime) -> Reason:
+def authorisation_status(authorisation: Authorisation, *, at: dt.datetime) -> Reason:
+    """The state of one authorisation at the moment `at`: a revocation outranks the dates."""
+    day = timezone.localdate(at)
     if authorisation.revoked_at is not None and authorisation.revoked_at <= at:
         return Reason.AUTHORISATION_REVOKED
     if day < authorisation.valid_from:

@@ -92,8 +92,18 @@ def service_overrides_visible(*, user) -> QuerySet[ServiceOverride]:
     return scope(ServiceOverride.objects.select_related("service", "municipality"), user=user, path="municipality")
 
 
-def counters_at_site(*, user, site_id: int) -> QuerySet[Counter]:
-    return counters_visible(user=user).filter(site_id=site_id, active=True)
+def counters_of_municipality(*, municipality_id: int) -> QuerySet[Counter]:
+    """The active counters at active sites of one municipality.
+
+    Scoped by the staff member's municipality rather than by user, because
+    `counters_visible` shows administrators every municipality's counters and
+    the counter a person stands at is always one of their own municipality's.
+    """
+    return (
+        Counter.objects.filter(site__municipality_id=municipality_id, active=True, site__active=True)
+        .select_related("site")
+        .order_by("site__name", "name")
+    )
 
 
 def services_for_municipality(*, municipality: Municipality, include_off: bool = False) -> list[Service]:

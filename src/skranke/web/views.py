@@ -1,6 +1,5 @@
 """Staff pages: home with the counter choice, the catalogue, life events, and the accessibility statement."""
 
-import datetime as dt
 from functools import wraps
 
 from django.contrib import messages
@@ -15,11 +14,10 @@ from django.views.decorators.http import require_POST
 
 from skranke.catalogue.models import Kind, LifeEvent, Service
 from skranke.catalogue.selectors import fees_valid_on, life_event_detail, life_events_list, service_detail
-from skranke.organisation.models import Authorisation
-from skranke.organisation.policy import check
-from skranke.organisation.selectors import authorisations_of, services_for_municipality
+from skranke.organisation.policy import Reason, authorisation_status, check
+from skranke.organisation.selectors import authorisations_of, counters_of_municipality, services_for_municipality
 from skranke.web.forms import CounterChoiceForm
-from skranke.web.workplace import SESSION_COUNTER_KEY, Workplace, counters_of_municipality, workplace_for
+from skranke.web.workplace import SESSION_COUNTER_KEY, Workplace, workplace_for
 
 
 def staff_required(view):
@@ -48,23 +46,11 @@ def _verdicts(place: Workplace, services) -> dict[int, object]:
 
 # status -> (label, DKFDS badge class)
 AUTHORISATION_STATUS = {
-    "valid": (gettext_lazy("gyldig"), "badge-success"),
-    "expired": (gettext_lazy("udløbet"), "badge-warning"),
-    "not_yet_valid": (gettext_lazy("endnu ikke gyldig"), "badge-info"),
-    "revoked": (gettext_lazy("tilbagekaldt"), "badge-error"),
+    Reason.ALLOWED: (gettext_lazy("gyldig"), "badge-success"),
+    Reason.AUTHORISATION_EXPIRED: (gettext_lazy("udløbet"), "badge-warning"),
+    Reason.AUTHORISATION_NOT_YET_VALID: (gettext_lazy("endnu ikke gyldig"), "badge-info"),
+    Reason.AUTHORISATION_REVOKED: (gettext_lazy("tilbagekaldt"), "badge-error"),
 }
-
-
-def _authorisation_status(authorisation: Authorisation, *, now: dt.datetime) -> str:
-    # Same order of facts as organisation.policy: a revocation outranks the dates.
-    day = timezone.localdate(now)
-    if authorisation.revoked_at is not None and authorisation.revoked_at <= now:
-        return "revoked"
-    if day < authorisation.valid_from:
-        return "not_yet_valid"
-    if authorisation.valid_to is not None and day > authorisation.valid_to:
-        return "expired"
-    return "valid"
 
 
 @staff_required
@@ -80,7 +66,7 @@ def home(request, place: Workplace):
     for authorisation in authorisations_of(staff=place.staff):
         # Only grants from the current municipality count (see organisation.policy).
         if authorisation.municipality_id == place.staff.municipality_id:
-            status = _authorisation_status(authorisation, now=now)
+            status = authorisation_status(authorisation, at=now)
             authorisations.append((authorisation, *AUTHORISATION_STATUS[status]))
     return render(
         request,

@@ -7,10 +7,8 @@ view share the same objects (and the same prefetches) instead of querying twice.
 from dataclasses import dataclass
 from functools import cached_property
 
-from django.db.models import QuerySet
-
 from skranke.organisation.models import Area, Counter, Site, StaffMember
-from skranke.organisation.selectors import is_administrator, is_manager, staff_member_for
+from skranke.organisation.selectors import counters_of_municipality, is_administrator, is_manager, staff_member_for
 
 SESSION_COUNTER_KEY = "counter_id"
 _CACHE_ATTR = "_skranke_workplace"
@@ -43,20 +41,6 @@ class Workplace:
     @property
     def can_administer(self) -> bool:
         return self.is_manager or self.is_administrator
-
-
-def counters_of_municipality(*, municipality_id: int) -> QuerySet[Counter]:
-    """The active counters at active sites of one municipality.
-
-    Scoped by the staff member's municipality rather than by user, because
-    `counters_visible` shows administrators every municipality's counters and
-    the counter a person stands at is always one of their own municipality's.
-    """
-    return (
-        Counter.objects.filter(site__municipality_id=municipality_id, active=True, site__active=True)
-        .select_related("site")
-        .order_by("site__name", "name")
-    )
 
 
 def workplace_for(request) -> Workplace:
