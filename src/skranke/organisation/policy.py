@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from skranke.catalogue.models import Kind, Service
 from skranke.organisation.models import Area, Authorisation, Counter, StaffGroup, StaffMember
+from skranke.organisation.selectors import override_for
 
 
 class Reason(enum.StrEnum):
@@ -153,7 +154,5 @@ def authorisation_status(authorisation: Authorisation, *, at: dt.datetime) -> Re
 
 
 def _service_enabled(municipality, service: Service) -> bool:
-    for override in municipality.service_overrides.all():
-        if override.service_id == service.pk:
-            return override.enabled
-    return True
+    override = override_for(municipality=municipality, service=service)
+    return override.enabled if override is not None else True

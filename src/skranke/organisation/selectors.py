@@ -106,24 +106,31 @@ def counters_of_municipality(*, municipality_id: int) -> QuerySet[Counter]:
     )
 
 
-def services_for_municipality(*, municipality: Municipality, include_off: bool = False) -> list[Service]:
-    """The catalogue as this municipality offers it, overrides applied.
+def with_override(service: Service, override: ServiceOverride | None) -> Service:
+    """Set the municipality's view of `service` on it: `override`, `offered`,
+    `effective_duration` and `effective_needs_appointment`."""
+    service.override = override
+    service.offered = override.enabled if override else True
+    service.effective_duration = (override and override.duration_minutes) or service.duration_minutes
+    service.effective_needs_appointment = (
+        override.needs_appointment
+        if override is not None and override.needs_appointment is not None
+        else service.needs_appointment
+    )
+    return service
 
-    Each service gets `override` (or None), `effective_duration`,
-    `effective_needs_appointment` and `offered` attributes.
-    """
+
+def override_for(*, municipality: Municipality, service: Service) -> ServiceOverride | None:
+    """Reads `municipality.service_overrides` through `.all()`, so a prefetch is used."""
+    return next((o for o in municipality.service_overrides.all() if o.service_id == service.pk), None)
+
+
+def services_for_municipality(*, municipality: Municipality, include_off: bool = False) -> list[Service]:
+    """The catalogue as this municipality offers it, overrides applied (see `with_override`)."""
     overrides = {o.service_id: o for o in ServiceOverride.objects.filter(municipality=municipality)}
     services = []
     for service in Service.objects.filter(retired=False).order_by("position", "key"):
-        override = overrides.get(service.pk)
-        service.override = override
-        service.offered = override.enabled if override else True
-        service.effective_duration = (override and override.duration_minutes) or service.duration_minutes
-        service.effective_needs_appointment = (
-            override.needs_appointment
-            if override and override.needs_appointment is not None
-            else service.needs_appointment
-        )
+        with_override(service, overrides.get(service.pk))
         if service.offered or include_off:
             services.append(service)
     return services

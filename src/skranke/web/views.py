@@ -15,7 +15,13 @@ from django.views.decorators.http import require_POST
 from skranke.catalogue.models import Kind, LifeEvent, Service
 from skranke.catalogue.selectors import fees_valid_on, life_event_detail, life_events_list, service_detail
 from skranke.organisation.policy import Reason, authorisation_status, check
-from skranke.organisation.selectors import authorisations_of, counters_of_municipality, services_for_municipality
+from skranke.organisation.selectors import (
+    authorisations_of,
+    counters_of_municipality,
+    override_for,
+    services_for_municipality,
+    with_override,
+)
 from skranke.web.forms import CounterChoiceForm
 from skranke.web.workplace import SESSION_COUNTER_KEY, Workplace, workplace_for
 
@@ -150,11 +156,7 @@ def service_page(request, place: Workplace, key: str):
         raise Http404 from None
     if service.retired:
         raise Http404
-    override = next((o for o in place.staff.municipality.service_overrides.all() if o.service_id == service.pk), None)
-    needs_appointment = service.needs_appointment
-    if override is not None and override.needs_appointment is not None:
-        needs_appointment = override.needs_appointment
-    duration = (override.duration_minutes if override else None) or service.duration_minutes
+    with_override(service, override_for(municipality=place.staff.municipality, service=service))
     decision = check(staff=place.staff, service=service, counter=place.counter) if place.counter else None
     steps = sorted(service.life_event_steps.all(), key=lambda s: (s.life_event.position, s.life_event.key))
     return render(
@@ -162,12 +164,12 @@ def service_page(request, place: Workplace, key: str):
         "web/service_detail.html",
         {
             "service": service,
-            "override": override,
-            "offered": override.enabled if override else True,
-            "needs_appointment": needs_appointment,
-            "appointment_overridden": override is not None and override.needs_appointment is not None,
-            "duration": duration,
-            "duration_overridden": bool(override and override.duration_minutes),
+            "override": service.override,
+            "offered": service.offered,
+            "needs_appointment": service.effective_needs_appointment,
+            "appointment_overridden": service.override is not None and service.override.needs_appointment is not None,
+            "duration": service.effective_duration,
+            "duration_overridden": bool(service.override and service.override.duration_minutes),
             "fees": fees_valid_on(service=service),
             "decision": decision,
             "life_event_steps": steps,
