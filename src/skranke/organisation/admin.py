@@ -7,6 +7,7 @@ choice list and every save goes through the same scoping as the selectors.
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from skranke.catalogue.models import Service
@@ -21,6 +22,7 @@ from skranke.organisation.models import (
     StaffGroup,
     StaffMember,
 )
+from skranke.organisation.policy import AUTHORISATION_STATUS_LABELS, authorisation_status
 from skranke.organisation.roles import Role
 from skranke.organisation.services import (
     authorisation_grant,
@@ -344,10 +346,14 @@ class AuthorisationRevokeForm(forms.ModelForm):
 
 @admin.register(Authorisation)
 class AuthorisationAdmin(ScopedAdmin):
-    list_display = ["staff_member", "service", "valid_from", "valid_to", "revoked_at", "granted_by"]
-    list_filter = ["service__name_da"]
+    list_display = ["staff_member", "service", "valid_from", "valid_to", "status", "granted_by"]
+    list_filter = [("service", admin.RelatedOnlyFieldListFilter), ("staff_member", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["staff_member__user__first_name", "staff_member__user__last_name", "service__name_da"]
     date_hierarchy = "valid_from"
+
+    @admin.display(description=_("status"))
+    def status(self, obj):
+        return AUTHORISATION_STATUS_LABELS[authorisation_status(obj, at=timezone.now())]
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         kwargs["form"] = AuthorisationRevokeForm if obj else AuthorisationAddForm

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from skranke.catalogue.models import Kind, Service
 from skranke.organisation.models import Area, Authorisation, Counter, StaffGroup, StaffMember
@@ -46,6 +47,12 @@ class Decision:
 
 
 ALLOWED = Decision(Reason.ALLOWED)
+AUTHORISATION_STATUS_LABELS = {
+    Reason.ALLOWED: gettext_lazy("gyldig"),
+    Reason.AUTHORISATION_EXPIRED: gettext_lazy("udløbet"),
+    Reason.AUTHORISATION_NOT_YET_VALID: gettext_lazy("endnu ikke gyldig"),
+    Reason.AUTHORISATION_REVOKED: gettext_lazy("tilbagekaldt"),
+}
 _REFER = _("henvis til en borgerservicemedarbejder")
 
 

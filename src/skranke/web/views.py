@@ -9,12 +9,11 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from skranke.catalogue.models import Kind, LifeEvent, Service
 from skranke.catalogue.selectors import fees_valid_on, life_event_detail, life_events_list, service_detail
-from skranke.organisation.policy import Reason, authorisation_status, check
+from skranke.organisation.policy import AUTHORISATION_STATUS_LABELS, Reason, authorisation_status, check
 from skranke.organisation.selectors import (
     authorisations_of,
     counters_of_municipality,
@@ -50,12 +49,12 @@ def _verdicts(place: Workplace, services) -> dict[int, object]:
 # Home
 
 
-# status -> (label, DKFDS badge class)
-AUTHORISATION_STATUS = {
-    Reason.ALLOWED: (gettext_lazy("gyldig"), "badge-success"),
-    Reason.AUTHORISATION_EXPIRED: (gettext_lazy("udløbet"), "badge-warning"),
-    Reason.AUTHORISATION_NOT_YET_VALID: (gettext_lazy("endnu ikke gyldig"), "badge-info"),
-    Reason.AUTHORISATION_REVOKED: (gettext_lazy("tilbagekaldt"), "badge-error"),
+# status -> DKFDS badge class
+AUTHORISATION_BADGE = {
+    Reason.ALLOWED: "badge-success",
+    Reason.AUTHORISATION_EXPIRED: "badge-warning",
+    Reason.AUTHORISATION_NOT_YET_VALID: "badge-info",
+    Reason.AUTHORISATION_REVOKED: "badge-error",
 }
 
 
@@ -73,7 +72,7 @@ def home(request, place: Workplace):
         # Only grants from the current municipality count (see organisation.policy).
         if authorisation.municipality_id == place.staff.municipality_id:
             status = authorisation_status(authorisation, at=now)
-            authorisations.append((authorisation, *AUTHORISATION_STATUS[status]))
+            authorisations.append((authorisation, AUTHORISATION_STATUS_LABELS[status], AUTHORISATION_BADGE[status]))
     return render(
         request,
         "web/home.html",
