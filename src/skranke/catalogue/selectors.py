@@ -27,12 +27,21 @@ def service_detail(*, key: str) -> Service:
 
 
 def fees_valid_on(*, service: Service, day: dt.date | None = None) -> list[Fee]:
-    """Per band (label), the newest entry that has started by `day`."""
+    """Per band (label), the newest entry that has started by `day`.
+
+    When that entry's amount is unknown, `last_known` is the newest earlier
+    entry of the band with an amount (else None), so staff see the last
+    confirmed figure beside the "unknown".
+    """
     day = day or timezone.localdate()
     current: dict[str, Fee] = {}
+    last_known: dict[str, Fee] = {}
     for fee in sorted(service.fees.all(), key=lambda f: f.valid_from):
         if fee.valid_from <= day:
+            fee.last_known = last_known.get(fee.label) if fee.amount is None else None
             current[fee.label] = fee
+            if fee.amount is not None:
+                last_known[fee.label] = fee
     return sorted(current.values(), key=lambda f: (f.age_min is None, f.age_min or 0, f.label))
 
 
