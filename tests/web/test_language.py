@@ -16,7 +16,7 @@ def test_choosing_english_with_the_switch_gives_english(client):
     client.post(reverse("set_language"), {"language": "en", "next": "/login/"})
     response = client.get(reverse("login"))
     assert '<html lang="en"' in response.content.decode()
-    assert "Log in" in response.content.decode()
+    assert "Log in to Skranke" in response.content.decode()
 
 
 def test_an_unknown_language_cookie_falls_back_to_danish(client, settings):
