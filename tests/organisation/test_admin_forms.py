@@ -165,7 +165,7 @@ def test_a_borgerservice_counter_at_a_pure_library_site_is_refused(client, manag
         reverse("admin:organisation_counter_add"),
         {"site": site.pk, "name": "Skranke 9", "area": Area.CITIZEN_SERVICE, "active": "on"},
     )
-    assert "kan ikke have området Borgerservice" in response.content.decode()
+    assert "har ikke området Borgerservice" in response.content.decode()
     assert not Counter.objects.filter(name="Skranke 9").exists()
 
 

@@ -30,9 +30,8 @@ from skranke.organisation.services import (
     staff_member_create,
     staff_member_update,
     validate_authorisation,
-    validate_counter_area,
-    validate_opening_hours_area,
     validate_same_municipality,
+    validate_site_area,
 )
 
 POLICY_FIELDS = [
@@ -117,30 +116,27 @@ def _site_of(form, data) -> Site | None:
     return form.instance.site if form.instance.site_id else None
 
 
-class CounterForm(forms.ModelForm):
+class SiteAreaForm(forms.ModelForm):
+    """Counters and opening hours: the area must be one the site has."""
+
+    def clean(self):
+        data = super().clean()
+        site = _site_of(self, data)
+        if site is not None and data.get("area"):
+            validate_site_area(site=site, area=data["area"])
+        return data
+
+
+class CounterForm(SiteAreaForm):
     class Meta:
         model = Counter
         fields = ["site", "name", "area", "active"]
 
-    def clean(self):
-        data = super().clean()
-        site = _site_of(self, data)
-        if site is not None and data.get("area"):
-            validate_counter_area(site=site, area=data["area"])
-        return data
 
-
-class OpeningHoursForm(forms.ModelForm):
+class OpeningHoursForm(SiteAreaForm):
     class Meta:
         model = OpeningHours
         fields = ["site", "area", "weekday", "opens", "closes"]
-
-    def clean(self):
-        data = super().clean()
-        site = _site_of(self, data)
-        if site is not None and data.get("area"):
-            validate_opening_hours_area(site=site, area=data["area"])
-        return data
 
 
 class CounterInline(ScopedInline):

@@ -50,20 +50,14 @@ def validate_same_municipality(
         raise ValidationError({field: _("Lokationen hører til en anden kommune.")})
 
 
-def validate_counter_area(*, site: Site, area: str) -> None:
+def validate_site_area(*, site: Site, area: str) -> None:
+    """A counter or opening hours may only have an area the site has (a library has no Borgerservice area)."""
     if area not in site.areas:
         raise ValidationError(
             {
-                "area": _("%(site)s er en lokation af typen %(kind)s og kan ikke have området %(area)s.")
+                "area": _("%(site)s er en lokation af typen %(kind)s og har ikke området %(area)s.")
                 % {"site": site.name, "kind": site.get_kind_display(), "area": Area(area).label}
             }
-        )
-
-
-def validate_opening_hours_area(*, site: Site, area: str) -> None:
-    if area not in site.areas:
-        raise ValidationError(
-            {"area": _("%(site)s har ikke området %(area)s.") % {"site": site.name, "area": Area(area).label}}
         )
 
 
@@ -178,7 +172,7 @@ def staff_member_create(
 @transaction.atomic
 def counter_create(*, site: Site, name: str, area: str) -> Counter:
     try:
-        validate_counter_area(site=site, area=area)
+        validate_site_area(site=site, area=area)
     except ValidationError as error:
         _raise_as_skranke(error)
     return Counter.objects.create(site=site, name=name, area=area)
