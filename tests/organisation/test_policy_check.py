@@ -268,3 +268,13 @@ def test_checking_many_services_with_prefetched_staff_costs_no_extra_queries(wor
     with django_assert_num_queries(0):
         for service in services:
             check(staff=staff, service=service, counter=counter, at=AT)
+
+
+def test_refusal_in_english_names_the_service_in_english(world):
+    from django.utils import translation
+
+    passport = ServiceFactory(key="passport-application", kind=Kind.AUTHORITY, name_da="Pas", name_en="Passport")
+    with translation.override("en"):
+        decision = check(staff=world["staff"][CS], service=passport, counter=world["counters"][CS], at=AT)
+        message = str(decision.message)
+    assert message == "You are not authorised for Passport — refer the citizen to a Borgerservice officer."

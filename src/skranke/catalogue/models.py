@@ -5,7 +5,17 @@ Rows are written only by `catalogue.services.catalogue_load` from the YAML in
 """
 
 from django.db import models
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+
+def localized(obj, field: str) -> str:
+    """`obj.<field>_en` when the active language is English and the text exists, else `obj.<field>_da`."""
+    if (get_language() or "da").startswith("en"):
+        english = getattr(obj, f"{field}_en", "")
+        if english:
+            return english
+    return getattr(obj, f"{field}_da", "")
 
 
 class Kind(models.TextChoices):

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from skranke.catalogue.models import Kind, Service
+from skranke.catalogue.models import Kind, Service, localized
 from skranke.organisation.models import Area, Authorisation, Counter, StaffGroup, StaffMember
 from skranke.organisation.selectors import override_for
 
@@ -53,7 +53,7 @@ AUTHORISATION_STATUS_LABELS = {
     Reason.AUTHORISATION_NOT_YET_VALID: gettext_lazy("endnu ikke gyldig"),
     Reason.AUTHORISATION_REVOKED: gettext_lazy("tilbagekaldt"),
 }
-_REFER = _("henvis til en borgerservicemedarbejder")
+_REFER = gettext_lazy("henvis til en borgerservicemedarbejder")
 
 
 def check(*, staff: StaffMember, service: Service, counter: Counter, at: dt.datetime | None = None) -> Decision:
@@ -64,7 +64,7 @@ def check(*, staff: StaffMember, service: Service, counter: Counter, at: dt.date
     """
     at = at or timezone.now()
     municipality = staff.municipality
-    name = service.name_da
+    name = localized(service, "name")
 
     if counter.site.municipality_id != staff.municipality_id:
         return Decision(Reason.OTHER_MUNICIPALITY, _("Skranken hører til en anden kommune end din."))

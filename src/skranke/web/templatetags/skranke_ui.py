@@ -6,10 +6,10 @@ from django import template
 from django.templatetags.static import static
 from django.utils import numberformat
 from django.utils.html import format_html
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from skranke.catalogue.models import Kind
+from skranke.catalogue.models import localized as catalogue_localized
 from skranke.organisation.models import Area
 
 register = template.Library()
@@ -73,10 +73,4 @@ def kroner(amount) -> str:
 
 @register.filter
 def localized(obj, field: str) -> str:
-    """`obj.<field>_en` when the page is in English and the text exists, else `obj.<field>_da`."""
-    language = get_language() or "da"
-    if language.startswith("en"):
-        english = getattr(obj, f"{field}_en", "")
-        if english:
-            return english
-    return getattr(obj, f"{field}_da", "")
+    return catalogue_localized(obj, field)
