@@ -15,15 +15,22 @@ from skranke.organisation.models import (
 from skranke.organisation.roles import Role
 
 
+def role_names(user) -> set[str]:
+    """The user's role groups, read once and kept on the user object for the request."""
+    if not hasattr(user, "_skranke_roles"):
+        user._skranke_roles = set(user.groups.values_list("name", flat=True))
+    return user._skranke_roles
+
+
 def is_administrator(user) -> bool:
     """Administrators work across the whole installation."""
     if not user.is_authenticated or not user.is_active:
         return False
-    return user.is_superuser or user.groups.filter(name=Role.ADMINISTRATOR).exists()
+    return user.is_superuser or Role.ADMINISTRATOR in role_names(user)
 
 
 def is_manager(user) -> bool:
-    return user.is_authenticated and user.is_active and user.groups.filter(name=Role.MANAGER).exists()
+    return user.is_authenticated and user.is_active and Role.MANAGER in role_names(user)
 
 
 def staff_member_for(user) -> StaffMember | None:

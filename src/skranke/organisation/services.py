@@ -26,7 +26,7 @@ from skranke.organisation.models import (
     StaffMember,
 )
 from skranke.organisation.roles import Role
-from skranke.organisation.selectors import is_administrator
+from skranke.organisation.selectors import is_administrator, is_manager
 
 
 def validate_authorisation(
@@ -65,7 +65,7 @@ def _ensure_can_manage(user, municipality: Municipality) -> None:
     if is_administrator(user):
         return
     own = StaffMember.objects.filter(user=user).values_list("municipality_id", flat=True).first()
-    if own != municipality.pk or not user.groups.filter(name=Role.MANAGER).exists():
+    if own != municipality.pk or not is_manager(user):
         raise SkrankeError(_("Du kan kun administrere din egen kommune."), code="forbidden")
 
 
