@@ -1,0 +1,1 @@
+"""Danish free text to ranked catalogue services. Pure Python: nothing here imports Django."""
