@@ -1,0 +1,413 @@
+"""Ranked catalogue services for a citizen's own words.
+
+The matcher is built once from the catalogue, handed over as plain data
+(`ServiceText`), and then answers `match(text)` in well under a
+millisecond. Scoring is in the spirit of BM25: every catalogue term carries
+an inverse document frequency over the services, so a rare, telling word
+("høreapparat", "bopælsattest") counts for much more than a common one
+("ny", "hjælp"). Each service's words come from four fields with their own
+weights: its names, its search words, its example phrasings and the life
+events that begin with it.
+
+A citizen's word is resolved to catalogue terms in this order: its folded
+Danish stem; the same word as spelled in the catalogue; a split into
+compound parts that the catalogue knows ("pasfornyelse" → pas + fornyelse);
+the closest catalogue word within one or two typing errors (rapidfuzz).
+"""
+
+import math
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from itertools import pairwise
+from typing import NamedTuple
+
+from rapidfuzz import process
+from rapidfuzz.distance import Levenshtein
+
+from .text import fold, normalise, term, words
+
+AUTHORITY = "AUTHORITY"
+GUIDANCE = "GUIDANCE"
+LIBRARY = "LIBRARY"
+KINDS = (LIBRARY, GUIDANCE, AUTHORITY)
+
+# The catalogue service that stands for "ask a member of staff".
+GENERAL = "general-guidance"
+
+# Where one need ends and the next begins: "nyt pas og nyt sygesikringskort".
+_SEPARATORS = re.compile(r"\s*(?:[,;+&/]|\.\s|\b(?:og|samt|plus|and|også|og så|derudover)\b)\s*")
+
+# The longest input considered, in words, after stop words are gone.
+MAX_WORDS = 60
+
+# Why the answer is what it is (stable codes; the kiosk words them).
+REASON_CLEAR = "clear"
+REASON_SEVERAL = "several"
+REASON_CHOOSE = "choose"
+REASON_EMPTY = "empty"
+REASON_UNKNOWN = "unknown"
+REASON_WEAK = "weak"
+REASON_GENERAL = "general"
+REASON_UNCLEAR_AUTHORITY = "unclear-authority"
+
+
+@dataclass(frozen=True)
+class ServiceText:
+    """What the matcher needs to know of one catalogue service."""
+
+    key: str
+    kind: str
+    names: tuple[str, ...] = ()
+    search_words: tuple[str, ...] = ()
+    examples: tuple[str, ...] = ()
+    events: tuple[str, ...] = ()  # names of life events whose first step is this service
+
+
+@dataclass(frozen=True)
+class Tuning:
+    """The matcher's knobs, tuned on the tuning part of the labelled set only."""
+
+    name_weight: float = 2.5
+    search_weight: float = 3.0
+    example_weight: float = 2.0
+    event_weight: float = 1.4
+    part_quality: float = 0.7  # a term found as part of a compound word
+    fuzzy_quality: float = 0.8  # a term found within typing distance
+    bigram_bonus: float = 1.5  # two neighbouring words that also stand together in the catalogue
+    scale: float = 7.0  # raw score at which the score reaches 1 - 1/e
+    ask_below: float = 0.33  # below this, ask a member of staff
+    clear_authority: float = 0.85  # an AUTHORITY service first only from this score
+    margin: float = 0.7  # ... or when the second scores at most this share of it (raw scores)
+    close: float = 0.8  # the second is "close" from this share of the first (raw scores)
+    tie: float = 0.95  # three services this close to the best: the words do not tell them apart
+    phrase_decay: float = 1.0  # a word of an n-word name or search phrase weighs weight / n ** decay
+    need_below: float = 0.5  # a part of the sentence is a need of its own from this score
+    separate: float = 0.6  # a part of the sentence is its own need when the best overall explains less of it
+    limit: int = 5
+
+
+@dataclass(frozen=True)
+class Match:
+    service: str
+    kind: str
+    score: float  # in [0, 1]
+    words: tuple[str, ...]  # the citizen's words that made the match
+
+
+@dataclass(frozen=True)
+class Result:
+    text: str
+    matches: tuple[Match, ...]
+    needs: tuple[Match, ...]  # the needs found, in the order the citizen named them; empty when asking staff
+    ask_staff: bool
+    choose: bool  # the best two are close and of different kinds: let the citizen choose
+    truncated: bool  # the text was longer than the matcher reads
+    reason: str
+    unknown: tuple[str, ...] = field(default=())  # words the catalogue does not know
+
+    def as_json(self) -> dict:
+        """The stable line format of `skranke triage --json` (other tools read it)."""
+        return {
+            "text": self.text,
+            "matches": [{"service": m.service, "kind": m.kind, "score": round(m.score, 3)} for m in self.matches],
+            "ask_staff": self.ask_staff,
+        }
+
+
+class _Scored(NamedTuple):
+    index: int
+    raw: float
+    words: tuple[str, ...]
+
+
+@dataclass
+class _Resolved:
+    """One citizen word resolved to catalogue terms."""
+
+    word: str
+    terms: tuple[tuple[str, float], ...]  # (term, quality)
+
+
+class Matcher:
+    def __init__(self, services: Iterable[ServiceText], tuning: Tuning | None = None):
+        self.tuning = tuning or Tuning()
+        self.services: list[ServiceText] = list(services)
+        if not self.services:
+            raise ValueError("The matcher needs at least one service.")
+        self._index_of = {s.key: i for i, s in enumerate(self.services)}
+        self._build()
+
+    # -- building ---------------------------------------------------------
+
+    def _phrase_words(self, phrase: str) -> list[str]:
+        return words(normalise(phrase)[0])
+
+    def _build(self) -> None:
+        t = self.tuning
+        weights: list[dict[str, float]] = [defaultdict(float) for _ in self.services]
+        bigrams: list[set[tuple[str, str]]] = [set() for _ in self.services]
+        surface: dict[str, str] = {}  # folded catalogue word -> its term
+        phrases: list[tuple[int, float, list[str]]] = []
+        for i, s in enumerate(self.services):
+            for weight, texts in (
+                (t.name_weight, s.names),
+                (t.search_weight, s.search_words),
+                (t.example_weight, s.examples),
+                (t.event_weight, s.events),
+            ):
+                for phrase in texts:
+                    found = self._phrase_words(phrase)
+                    decayed = weight if weight < t.search_weight else weight / max(1, len(found)) ** t.phrase_decay
+                    phrases.append((i, decayed, found))
+                    for w in found:
+                        surface.setdefault(fold(w), term(w))
+        self._surface = surface
+        self._terms = set(surface.values())
+        self._by_initial: dict[str, list[str]] = defaultdict(list)
+        for w in sorted(surface):
+            self._by_initial[w[0]].append(w)
+        self._cache: dict[str, _Resolved] = {}
+        # Catalogue compounds are indexed by their parts too, so that
+        # "batterier til høreapparatet" finds "høreapparatbatterier".
+        for i, weight, found in phrases:
+            previous: str | None = None
+            for w in found:
+                tm = term(w)
+                weights[i][tm] = max(weights[i][tm], weight)
+                parts = self._split(fold(w), catalogue=True)
+                for part in parts or ():
+                    weights[i][part] = max(weights[i][part], weight * t.part_quality)
+                if previous is not None:
+                    bigrams[i].add((previous, tm))
+                previous = tm
+        self._terms.update(tm for ws in weights for tm in ws)
+        n = len(self.services)
+        postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
+        for i, ws in enumerate(weights):
+            for tm, weight in ws.items():
+                postings[tm].append((i, weight))
+        self._idf = {tm: math.log(1 + (n - len(p) + 0.5) / (len(p) + 0.5)) for tm, p in postings.items()}
+        self._postings = {tm: tuple(p) for tm, p in postings.items()}
+        self._weights = [dict(ws) for ws in weights]
+        self._bigrams = bigrams
+
+    def _known(self, part: str) -> str | None:
+        """The catalogue term for a folded word or compound part, if the catalogue knows it."""
+        if part in self._surface:
+            return self._surface[part]
+        tm = term(part)
+        return tm if tm in self._terms else None
+
+    def _split(self, word: str, *, catalogue: bool = False, depth: int = 0) -> tuple[str, ...] | None:
+        """Terms of the parts of a compound word, each part known to the catalogue; None if no split."""
+        if len(word) < 6 or depth > 2:
+            return None
+        best: tuple[str, ...] | None = None
+        best_key: tuple[int, int] | None = None
+        for i in range(3, len(word) - 2):
+            left, right = word[:i], word[i:]
+            lt = self._known(left)
+            if lt is None and left[-1] in "se" and len(left) > 3:
+                lt = self._known(left[:-1])  # linking s or e: sygesikring-s-kort
+            if lt is None:
+                continue
+            rt = self._known(right)
+            rest: tuple[str, ...] | None = (rt,) if rt is not None else self._split(right, depth=depth + 1)
+            if rest is None:
+                continue
+            parts = (lt, *rest)
+            if catalogue and len(set(parts)) < len(parts):
+                continue
+            key = (-len(parts), min(i, len(word) - i))
+            if best_key is None or key > best_key:
+                best, best_key = parts, key
+        return best
+
+    # -- resolving the citizen's words --------------------------------------
+
+    def _resolve(self, word: str) -> _Resolved:
+        cached = self._cache.get(word)
+        if cached is not None:
+            return cached
+        t = self.tuning
+        folded = fold(word)
+        tm = term(word)
+        terms: tuple[tuple[str, float], ...] = ()
+        if tm in self._idf:
+            terms = ((tm, 1.0),)
+        elif folded in self._surface and self._surface[folded] in self._idf:
+            terms = ((self._surface[folded], 1.0),)
+        else:
+            parts = self._split(folded)
+            if parts:
+                terms = tuple((p, t.part_quality) for p in dict.fromkeys(parts) if p in self._idf)
+            if not terms and len(folded) >= 5:
+                # One typing error in a word of five to eight letters, two in a longer one;
+                # the first letter is seldom the one mistyped.
+                cutoff = 1 if len(folded) < 9 else 2
+                candidates = self._by_initial.get(folded[0], ())
+                hit = process.extractOne(folded, candidates, scorer=Levenshtein.distance, score_cutoff=cutoff)
+                if hit is not None and self._surface[hit[0]] in self._idf:
+                    terms = ((self._surface[hit[0]], t.fuzzy_quality),)
+        resolved = _Resolved(word=word, terms=terms)
+        if len(self._cache) > 100_000:
+            self._cache.clear()
+        self._cache[word] = resolved
+        return resolved
+
+    def _joined(self, found: list[str]) -> list[str]:
+        """Two words that the catalogue writes as one: "fuld magt" → "fuldmagt", "høre apparat"."""
+        if len(found) < 2:
+            return found
+        out: list[str] = []
+        i = 0
+        while i < len(found):
+            if i + 1 < len(found):
+                both = found[i] + found[i + 1]
+                if len(both) >= 6 and fold(both) in self._surface:
+                    out.append(both)
+                    i += 2
+                    continue
+            out.append(found[i])
+            i += 1
+        return out
+
+    # -- scoring ----------------------------------------------------------
+
+    def _score(self, resolved: list[_Resolved]) -> tuple[dict[int, float], dict[int, set[str]]]:
+        t = self.tuning
+        scores: dict[int, float] = defaultdict(float)
+        why: dict[int, set[str]] = defaultdict(set)
+        seen: dict[str, float] = {}
+        for r in resolved:
+            for tm, quality in r.terms:
+                if seen.get(tm, 0.0) >= quality:
+                    continue
+                gain = quality - seen.get(tm, 0.0)
+                seen[tm] = quality
+                idf = self._idf[tm]
+                for i, weight in self._postings[tm]:
+                    scores[i] += idf * weight * gain
+                    why[i].add(r.word)
+        # Neighbouring words that stand together in the catalogue ("hente pas").
+        for a, b in pairwise(resolved):
+            for ta, _ in a.terms:
+                for tb, _ in b.terms:
+                    bonus = t.bigram_bonus * (self._idf[ta] + self._idf[tb]) / 2
+                    for i in scores:
+                        if (ta, tb) in self._bigrams[i]:
+                            scores[i] += bonus
+        return scores, why
+
+    def _confidence(self, raw: float) -> float:
+        return 1.0 - math.exp(-raw / self.tuning.scale)
+
+    def _ranked(self, resolved: list[_Resolved]) -> list[_Scored]:
+        scores, why = self._score(resolved)
+        order = sorted(scores, key=lambda i: (-scores[i], i))
+        return [
+            _Scored(i, scores[i], tuple(dict.fromkeys(r.word for r in resolved if r.word in why[i]))) for i in order
+        ]
+
+    def _clear(self, ranked: list[_Scored]) -> bool:
+        """A strong match, or one that stands well clear of every other service."""
+        t = self.tuning
+        best = ranked[0]
+        return (
+            self._confidence(best.raw) >= t.clear_authority or len(ranked) == 1 or ranked[1].raw <= t.margin * best.raw
+        )
+
+    def _as_match(self, scored: _Scored) -> Match:
+        s = self.services[scored.index]
+        return Match(service=s.key, kind=s.kind, score=self._confidence(scored.raw), words=scored.words)
+
+    # -- the answer -------------------------------------------------------
+
+    def match(self, text: str) -> Result:
+        t = self.tuning
+        normalised, truncated = normalise(text)
+        original = text if isinstance(text, str) else ""
+        segments: list[list[_Resolved]] = []
+        count = 0
+        for piece in _SEPARATORS.split(normalised):
+            found = self._joined(words(piece)[: max(0, MAX_WORDS - count)])
+            count += len(found)
+            resolved = [self._resolve(w) for w in found]
+            if resolved:
+                segments.append(resolved)
+        everything = [r for segment in segments for r in segment]
+        unknown = tuple(dict.fromkeys(r.word for r in everything if not r.terms))
+
+        def answer(ranked, needs=(), *, ask=False, choose=False, reason=REASON_CLEAR) -> Result:
+            return Result(
+                text=original,
+                matches=tuple(self._as_match(x) for x in ranked[: t.limit]),
+                needs=tuple(self._as_match(x) for x in needs),
+                ask_staff=ask,
+                choose=choose,
+                truncated=truncated,
+                reason=reason,
+                unknown=unknown,
+            )
+
+        if not everything:
+            return answer([], ask=True, reason=REASON_EMPTY)
+        ranked = self._ranked(everything)
+        if not ranked:
+            return answer([], ask=True, reason=REASON_UNKNOWN)
+
+        needs = self._needs(segments, ranked[0]) if len(segments) > 1 else []
+        if len(needs) > 1:
+            chosen = {n.index for n in needs}
+            return answer(needs + [x for x in ranked if x.index not in chosen], needs, reason=REASON_SEVERAL)
+
+        best = ranked[0]
+        kind = self.services[best.index].kind
+        confidence = self._confidence(best.raw)
+        if self.services[best.index].key == GENERAL:
+            return answer(ranked, ask=True, reason=REASON_GENERAL)
+        if confidence < t.ask_below:
+            return answer(ranked, ask=True, reason=REASON_WEAK)
+        tied = [x for x in ranked[:4] if x.raw >= t.tie * best.raw]
+        if len(tied) >= 3 and len({self.services[x.index].kind for x in tied}) > 1:
+            # The words fit several services of different kinds equally well ("hjælp").
+            return answer(ranked, ask=True, reason=REASON_WEAK)
+        second = ranked[1] if len(ranked) > 1 else None
+        clear = self._clear(ranked)
+        if second is not None and self.services[second.index].kind != kind and second.raw >= t.close * best.raw:
+            if kind == AUTHORITY and not clear:
+                # Authority work goes first only when the match is clear.
+                ranked[0], ranked[1] = second, best
+            return answer(ranked, ranked[:2], choose=True, reason=REASON_CHOOSE)
+        if kind == AUTHORITY and not clear:
+            return answer(ranked, ask=True, reason=REASON_UNCLEAR_AUTHORITY)
+        return answer(ranked, [best], reason=REASON_CLEAR)
+
+    def _needs(self, segments: list[list[_Resolved]], overall: _Scored) -> list[_Scored]:
+        """One need per part of the sentence that names a service of its own.
+
+        A part counts as a need of its own only when its best service fits it
+        clearly and the best service for the whole sentence does not also
+        explain it ("navne- og adressebeskyttelse" is one need, not two).
+        """
+        t = self.tuning
+        needs: list[_Scored] = []
+        for segment in segments:
+            ranked = self._ranked(segment)
+            if not ranked:
+                continue
+            top = ranked[0]
+            service = self.services[top.index]
+            if service.key == GENERAL or self._confidence(top.raw) < t.need_below:
+                continue
+            if service.kind == AUTHORITY and not self._clear(ranked):
+                continue
+            if top.index != overall.index:
+                explained = next((x.raw for x in ranked if x.index == overall.index), 0.0)
+                if explained >= t.separate * top.raw:
+                    top = next(x for x in ranked if x.index == overall.index)
+            if all(n.index != top.index for n in needs):
+                needs.append(top)
+        return needs
