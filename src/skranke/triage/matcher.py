@@ -71,18 +71,19 @@ class Tuning:
 
     name_weight: float = 2.5
     search_weight: float = 3.0
-    example_weight: float = 2.0
+    example_weight: float = 1.6
     event_weight: float = 1.4
-    part_quality: float = 0.7  # a term found as part of a compound word
+    part_quality: float = 1.0  # a term found as part of a compound word
     fuzzy_quality: float = 0.8  # a term found within typing distance
     bigram_bonus: float = 1.5  # two neighbouring words that also stand together in the catalogue
     scale: float = 7.0  # raw score at which the score reaches 1 - 1/e
     ask_below: float = 0.33  # below this, ask a member of staff
     clear_authority: float = 0.85  # an AUTHORITY service first only from this score
-    margin: float = 0.7  # ... or when the second scores at most this share of it (raw scores)
+    margin: float = 0.5  # ... or when the second scores at most this share of it (raw scores)
     close: float = 0.8  # the second is "close" from this share of the first (raw scores)
     tie: float = 0.95  # three services this close to the best: the words do not tell them apart
-    phrase_decay: float = 1.0  # a word of an n-word name or search phrase weighs weight / n ** decay
+    phrase_decay: float = 1.0  # a word of an n-word search phrase weighs weight / n ** decay
+    name_decay: float = 0.0  # the same for the words of a name
     need_below: float = 0.5  # a part of the sentence is a need of its own from this score
     separate: float = 0.6  # a part of the sentence is its own need when the best overall explains less of it
     limit: int = 5
@@ -151,15 +152,17 @@ class Matcher:
         surface: dict[str, str] = {}  # folded catalogue word -> its term
         phrases: list[tuple[int, float, list[str]]] = []
         for i, s in enumerate(self.services):
-            for weight, texts in (
-                (t.name_weight, s.names),
-                (t.search_weight, s.search_words),
-                (t.example_weight, s.examples),
-                (t.event_weight, s.events),
+            # Names and search words are keywords: a word of an n-word phrase shares its weight.
+            # Example phrasings and life events are sentences: every word keeps the field's weight.
+            for weight, decay, texts in (
+                (t.name_weight, t.name_decay, s.names),
+                (t.search_weight, t.phrase_decay, s.search_words),
+                (t.example_weight, 0.0, s.examples),
+                (t.event_weight, 0.0, s.events),
             ):
                 for phrase in texts:
                     found = self._phrase_words(phrase)
-                    decayed = weight if weight < t.search_weight else weight / max(1, len(found)) ** t.phrase_decay
+                    decayed = weight / max(1, len(found)) ** decay
                     phrases.append((i, decayed, found))
                     for w in found:
                         surface.setdefault(fold(w), term(w))
@@ -243,8 +246,8 @@ class Matcher:
             parts = self._split(folded)
             if parts:
                 terms = tuple((p, t.part_quality) for p in dict.fromkeys(parts) if p in self._idf)
-            if not terms and len(folded) >= 5:
-                # One typing error in a word of five to eight letters, two in a longer one;
+            if not terms and len(folded) >= 6:
+                # One typing error in a word of six to eight letters, two in a longer one;
                 # the first letter is seldom the one mistyped.
                 cutoff = 1 if len(folded) < 9 else 2
                 candidates = self._by_initial.get(folded[0], ())
@@ -312,12 +315,14 @@ class Matcher:
         ]
 
     def _clear(self, ranked: list[_Scored]) -> bool:
-        """A strong match, or one that stands well clear of every other service."""
+        """Clearly this kind of work: a strong match, or every service of another kind well behind."""
         t = self.tuning
         best = ranked[0]
-        return (
-            self._confidence(best.raw) >= t.clear_authority or len(ranked) == 1 or ranked[1].raw <= t.margin * best.raw
-        )
+        if self._confidence(best.raw) >= t.clear_authority:
+            return True
+        kind = self.services[best.index].kind
+        other = next((x for x in ranked if self.services[x.index].kind != kind), None)
+        return other is None or other.raw <= t.margin * best.raw
 
     def _as_match(self, scored: _Scored) -> Match:
         s = self.services[scored.index]
@@ -369,6 +374,14 @@ class Matcher:
         if self.services[best.index].key == GENERAL:
             return answer(ranked, ask=True, reason=REASON_GENERAL)
         if confidence < t.ask_below:
+            return answer(ranked, ask=True, reason=REASON_WEAK)
+        if (
+            len(everything) >= 3
+            and len(unknown) * 2 >= len(everything)
+            and len(best.words) <= 1
+            and confidence < t.clear_authority
+        ):
+            # Most of the words mean nothing to the catalogue and one word carries a middling match.
             return answer(ranked, ask=True, reason=REASON_WEAK)
         tied = [x for x in ranked[:4] if x.raw >= t.tie * best.raw]
         if len(tied) >= 3 and len({self.services[x.index].kind for x in tied}) > 1:

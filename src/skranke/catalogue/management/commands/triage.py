@@ -64,8 +64,6 @@ class Command(BaseCommand):
                 raise CommandError(
                     "Kataloget kunne ikke læses:\n" + "\n".join(f"  - {p}" for p in error.problems)
                 ) from None
-            except FileNotFoundError as error:
-                raise CommandError(f"Kataloget findes ikke: {error.filename}") from None
             texts = triage.service_texts(catalogue)
             from skranke.triage.matcher import Matcher
 

@@ -1,0 +1,41 @@
+"""The labelled phrasings that bench/triage.py reports on: well formed, spread over every service, split."""
+
+from collections import Counter
+from pathlib import Path
+
+from skranke.catalogue.loader import read_catalogue
+
+LABELLED = Path(__file__).resolve().parents[2] / "bench" / "data" / "triage-labelled.tsv"
+
+
+def rows():
+    for line in LABELLED.read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith("#"):
+            part, text, expected = line.split("\t")
+            yield part, text, expected.split(",")
+
+
+def test_every_line_is_part_text_and_known_services():
+    keys = {s.key for s in read_catalogue().services} | {"ask-staff"}
+    for part, text, expected in rows():
+        assert part in ("tune", "report")
+        assert text.strip() == text and text
+        assert set(expected) <= keys, text
+        assert "general-guidance" not in expected  # "ask staff" is written ask-staff
+
+
+def test_at_least_400_phrasings_with_several_needs_and_ask_staff_in_both_parts():
+    all_rows = list(rows())
+    assert len(all_rows) >= 400
+    assert len({text.casefold() for _, text, _ in all_rows}) == len(all_rows)
+    for part in ("tune", "report"):
+        in_part = [expected for p, _, expected in all_rows if p == part]
+        assert sum(len(e) > 1 for e in in_part) >= 10
+        assert sum(e == ["ask-staff"] for e in in_part) >= 10
+
+
+def test_every_service_has_phrasings_in_both_parts():
+    services = {s.key for s in read_catalogue().services} - {"general-guidance"}
+    for part in ("tune", "report"):
+        counted = Counter(k for p, _, expected in rows() if p == part for k in expected)
+        assert services <= set(counted), services - set(counted)
