@@ -47,5 +47,9 @@ check: install
 	$(DEV) $(BIN)/skranke check
 	$(DEV) $(BIN)/skranke makemigrations --check --dry-run
 
+# Benchmarks (figures go to docs/benchmarks.md); one core, as the targets are stated.
+bench: install
+	taskset -c 0 $(BIN)/python bench/triage.py
+
 clean:
 	rm -rf $(VENV) node_modules var/static
