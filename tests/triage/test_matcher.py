@@ -146,7 +146,7 @@ def test_one_need_named_with_og_stays_one_need(matcher, text):
 
 @pytest.mark.parametrize(
     "text",
-    ["hjælp", "jeg ved ikke hvad jeg skal", "hvor er toilettet", "hvornår lukker I", "goddag", "qwerty", "???"],
+    ["hjælp", "jeg ved ikke hvad jeg skal", "hvor er toilettet", "hvornår lukker I", "goddag", "qwerty", "???", "15"],
 )
 def test_vague_or_unknown_words_ask_a_member_of_staff(matcher, text):
     result = matcher.match(text)

@@ -16,45 +16,43 @@ _lock = threading.Lock()
 _cached: tuple[str, Matcher] | None = None
 
 
+def _service_text(service, events: dict[str, list[str]]) -> ServiceText:
+    """ServiceText of a catalogue service: a loader ServiceRecord and a Service row name their fields alike."""
+    return ServiceText(
+        key=service.key,
+        kind=service.kind,
+        names=(service.name_da, service.name_en),
+        search_words=tuple(service.search_words),
+        examples=tuple(service.examples),
+        events=tuple(events[service.key]),
+    )
+
+
 def service_texts(catalogue: Catalogue) -> list[ServiceText]:
     """From the YAML records (`read_catalogue`); retired services are left out."""
     events: dict[str, list[str]] = defaultdict(list)
     for event in catalogue.life_events:
         if event.steps:
             events[event.steps[0].service] += [event.name_da, event.name_en]
-    return [
-        ServiceText(
-            key=s.key,
-            kind=s.kind,
-            names=(s.name_da, s.name_en),
-            search_words=tuple(s.search_words),
-            examples=tuple(s.examples),
-            events=tuple(events[s.key]),
-        )
-        for s in sorted(catalogue.services, key=lambda s: s.position)
-        if not s.retired
-    ]
+    services = sorted((s for s in catalogue.services if not s.retired), key=lambda s: s.position)
+    return [_service_text(s, events) for s in services]
 
 
 def service_texts_from_database() -> list[ServiceText]:
-    from skranke.catalogue.models import LifeEvent, Service
+    # Imported here: the YAML path above serves the bench and tools without Django set up.
+    from skranke.catalogue.models import LifeEventStep, Service
 
-    events: dict[int, list[str]] = defaultdict(list)
-    for event in LifeEvent.objects.prefetch_related("steps").order_by("position"):
-        steps = sorted(event.steps.all(), key=lambda step: step.position)
-        if steps:
-            events[steps[0].service_id] += [event.name_da, event.name_en]
-    return [
-        ServiceText(
-            key=s.key,
-            kind=s.kind,
-            names=(s.name_da, s.name_en),
-            search_words=tuple(s.search_words),
-            examples=tuple(s.examples),
-            events=tuple(events[s.pk]),
-        )
-        for s in Service.objects.filter(retired=False).order_by("position", "key")
-    ]
+    # The life events that begin with a service: their first step (lowest position).
+    events: dict[str, list[str]] = defaultdict(list)
+    seen: set[int] = set()
+    steps = LifeEventStep.objects.select_related("life_event", "service").order_by(
+        "life_event__position", "life_event_id", "position"
+    )
+    for step in steps:
+        if step.life_event_id not in seen:
+            seen.add(step.life_event_id)
+            events[step.service.key] += [step.life_event.name_da, step.life_event.name_en]
+    return [_service_text(s, events) for s in Service.objects.filter(retired=False).order_by("position", "key")]
 
 
 def matcher() -> Matcher | None:

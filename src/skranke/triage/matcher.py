@@ -83,7 +83,6 @@ class Tuning:
     close: float = 0.8  # the second is "close" from this share of the first (raw scores)
     tie: float = 0.95  # three services this close to the best: the words do not tell them apart
     phrase_decay: float = 1.0  # a word of an n-word search phrase weighs weight / n ** decay
-    name_decay: float = 0.0  # the same for the words of a name
     need_below: float = 0.5  # a part of the sentence is a need of its own from this score
     separate: float = 0.6  # a part of the sentence is its own need when the best overall explains less of it
     limit: int = 5
@@ -137,31 +136,27 @@ class Matcher:
         self.services: list[ServiceText] = list(services)
         if not self.services:
             raise ValueError("The matcher needs at least one service.")
-        self._index_of = {s.key: i for i, s in enumerate(self.services)}
         self._build()
 
     # -- building ---------------------------------------------------------
 
-    def _phrase_words(self, phrase: str) -> list[str]:
-        return words(normalise(phrase)[0])
-
     def _build(self) -> None:
         t = self.tuning
         weights: list[dict[str, float]] = [defaultdict(float) for _ in self.services]
-        bigrams: list[set[tuple[str, str]]] = [set() for _ in self.services]
+        bigrams: dict[tuple[str, str], set[int]] = defaultdict(set)
         surface: dict[str, str] = {}  # folded catalogue word -> its term
         phrases: list[tuple[int, float, list[str]]] = []
         for i, s in enumerate(self.services):
-            # Names and search words are keywords: a word of an n-word phrase shares its weight.
-            # Example phrasings and life events are sentences: every word keeps the field's weight.
+            # Search words are keywords: a word of an n-word search phrase shares its weight.
+            # In names, example phrasings and life events every word keeps the field's weight.
             for weight, decay, texts in (
-                (t.name_weight, t.name_decay, s.names),
+                (t.name_weight, 0.0, s.names),
                 (t.search_weight, t.phrase_decay, s.search_words),
                 (t.example_weight, 0.0, s.examples),
                 (t.event_weight, 0.0, s.events),
             ):
                 for phrase in texts:
-                    found = self._phrase_words(phrase)
+                    found = words(normalise(phrase)[0])
                     decayed = weight / max(1, len(found)) ** decay
                     phrases.append((i, decayed, found))
                     for w in found:
@@ -183,7 +178,7 @@ class Matcher:
                 for part in parts or ():
                     weights[i][part] = max(weights[i][part], weight * t.part_quality)
                 if previous is not None:
-                    bigrams[i].add((previous, tm))
+                    bigrams[(previous, tm)].add(i)
                 previous = tm
         self._terms.update(tm for ws in weights for tm in ws)
         n = len(self.services)
@@ -193,8 +188,7 @@ class Matcher:
                 postings[tm].append((i, weight))
         self._idf = {tm: math.log(1 + (n - len(p) + 0.5) / (len(p) + 0.5)) for tm, p in postings.items()}
         self._postings = {tm: tuple(p) for tm, p in postings.items()}
-        self._weights = [dict(ws) for ws in weights]
-        self._bigrams = bigrams
+        self._bigrams = {pair: tuple(sorted(owners)) for pair, owners in bigrams.items()}
 
     def _known(self, part: str) -> str | None:
         """The catalogue term for a folded word or compound part, if the catalogue knows it."""
@@ -240,19 +234,19 @@ class Matcher:
         terms: tuple[tuple[str, float], ...] = ()
         if tm in self._idf:
             terms = ((tm, 1.0),)
-        elif folded in self._surface and self._surface[folded] in self._idf:
+        elif folded in self._surface:
             terms = ((self._surface[folded], 1.0),)
         else:
             parts = self._split(folded)
             if parts:
-                terms = tuple((p, t.part_quality) for p in dict.fromkeys(parts) if p in self._idf)
+                terms = tuple((p, t.part_quality) for p in dict.fromkeys(parts))
             if not terms and len(folded) >= 6:
                 # One typing error in a word of six to eight letters, two in a longer one;
                 # the first letter is seldom the one mistyped.
                 cutoff = 1 if len(folded) < 9 else 2
                 candidates = self._by_initial.get(folded[0], ())
                 hit = process.extractOne(folded, candidates, scorer=Levenshtein.distance, score_cutoff=cutoff)
-                if hit is not None and self._surface[hit[0]] in self._idf:
+                if hit is not None:
                     terms = ((self._surface[hit[0]], t.fuzzy_quality),)
         resolved = _Resolved(word=word, terms=terms)
         if len(self._cache) > 100_000:
@@ -299,9 +293,9 @@ class Matcher:
             for ta, _ in a.terms:
                 for tb, _ in b.terms:
                     bonus = t.bigram_bonus * (self._idf[ta] + self._idf[tb]) / 2
-                    for i in scores:
-                        if (ta, tb) in self._bigrams[i]:
-                            scores[i] += bonus
+                    # A service with the pair has both terms, so it is already scored.
+                    for i in self._bigrams.get((ta, tb), ()):
+                        scores[i] += bonus
         return scores, why
 
     def _confidence(self, raw: float) -> float:

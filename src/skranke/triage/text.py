@@ -244,8 +244,11 @@ def normalise(text: str) -> tuple[str, bool]:
 
 
 def words(text: str) -> list[str]:
-    """The words of normalised text, stop words and single characters removed."""
-    return [w for w in _WORD.findall(text) if len(w) > 1 and fold(w) not in _FOLDED_STOP_WORDS]
+    """The words of normalised text; stop words, single characters and bare numbers removed.
+
+    A number on its own ("15", "kl 10") says nothing about the errand.
+    """
+    return [w for w in _WORD.findall(text) if len(w) > 1 and not w.isdigit() and fold(w) not in _FOLDED_STOP_WORDS]
 
 
 @lru_cache(maxsize=65536)

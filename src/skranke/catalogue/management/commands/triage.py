@@ -3,16 +3,13 @@ import sys
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import DatabaseError
 
 from skranke.catalogue import triage
 from skranke.catalogue.loader import CatalogueInvalid, read_catalogue
-from skranke.triage.matcher import AUTHORITY, GUIDANCE, LIBRARY, Result
+from skranke.catalogue.models import Kind, Service
+from skranke.triage.matcher import Matcher, Result
 
-KIND_LABELS = {
-    LIBRARY: "Bibliotek",
-    GUIDANCE: "Vejledning",
-    AUTHORITY: "Myndighed (Borgerservice)",
-}
 REASON_LABELS = {
     "clear": "Klart svar.",
     "several": "Flere behov i samme sætning.",
@@ -64,14 +61,7 @@ class Command(BaseCommand):
                 raise CommandError(
                     "Kataloget kunne ikke læses:\n" + "\n".join(f"  - {p}" for p in error.problems)
                 ) from None
-            texts = triage.service_texts(catalogue)
-            from skranke.triage.matcher import Matcher
-
-            return Matcher(texts), {s.key: s.name_da for s in catalogue.services}
-        from django.db import DatabaseError
-
-        from skranke.catalogue.models import Service
-
+            return Matcher(triage.service_texts(catalogue)), {s.key: s.name_da for s in catalogue.services}
         try:
             matcher = triage.matcher()
             names = dict(Service.objects.values_list("key", "name_da"))
@@ -106,7 +96,7 @@ class Command(BaseCommand):
             why = ", ".join(match.words)
             self.stdout.write(
                 f"  {number}. {names.get(match.service, match.service)} ({match.service}) · "
-                f"{KIND_LABELS[match.kind]} · {_decimal(match.score)}" + (f" · ord: {why}" if why else "")
+                f"{Kind(match.kind).label} · {_decimal(match.score)}" + (f" · ord: {why}" if why else "")
             )
         if result.unknown:
             self.stdout.write("  Ukendte ord: " + ", ".join(result.unknown))
