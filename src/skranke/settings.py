@@ -52,9 +52,18 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
-def _dev_secret_key() -> str:
-    # Kept in var/ so that sessions survive a restart of `make demo`.
-    path = VAR_DIR / "dev-secret-key"
+def env_secret(name: str) -> str:
+    """A secret from the environment; with DEBUG on and none set, one generated once and kept in var/.
+
+    Kept in var/ so that sessions, citizen hashes and the audit chain survive
+    a restart of `make demo`.
+    """
+    value = os.environ.get(name, "")
+    if value:
+        return value
+    if not DEBUG:
+        raise ImproperlyConfigured(f"{name} must be set when DEBUG is off (see docs/operations.md).")
+    path = VAR_DIR / f"dev-{name.lower().replace('_', '-')}"
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(secrets.token_urlsafe(50))
@@ -64,11 +73,14 @@ def _dev_secret_key() -> str:
 
 DEBUG = env_bool("DEBUG", False)
 
-SECRET_KEY = os.environ.get("SECRET_KEY", "")
-if not SECRET_KEY:
-    if not DEBUG:
-        raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off (see docs/operations.md).")
-    SECRET_KEY = _dev_secret_key()
+SECRET_KEY = env_secret("SECRET_KEY")
+# The key of the citizen hash (HMAC of the CPR number). Never change it on a
+# running installation: the same citizen would get a new hash, and re-contact
+# statistics would start over.
+CPR_HASH_KEY = env_secret("CPR_HASH_KEY")
+# The key of the audit trail's hash chain; kept apart from the database, so
+# that someone who can write to the database cannot forge a valid chain.
+AUDIT_KEY = env_secret("AUDIT_KEY")
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
@@ -81,6 +93,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "skranke.privacy",
     "skranke.catalogue",
     "skranke.organisation",
     "skranke.web",
@@ -178,9 +191,27 @@ SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 60 * 60, minimum=60)
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 
+# Every handler carries the CPR filter: a CPR-shaped number never reaches a
+# log line, whichever logger wrote it. Django's own request and server
+# loggers are routed through the same handlers.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"redact_cpr": {"()": "skranke.privacy.redaction.RedactCprFilter"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["redact_cpr"]},
+        "mail_admins": {
+            "class": "django.utils.log.AdminEmailHandler",
+            "level": "ERROR",
+            "filters": ["redact_cpr"],
+        },
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    "loggers": {
+        "django": {"handlers": ["console", "mail_admins"], "level": "INFO", "propagate": False},
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
+    },
 }
+# Error pages and the error e-mail to ADMINS with every CPR-shaped number removed.
+DEFAULT_EXCEPTION_REPORTER = "skranke.privacy.redaction.CprRedactingExceptionReporter"
+ADMINS = [("Drift", a) for a in env_list("ADMINS", [])]

@@ -46,6 +46,11 @@ ROLE_PERMISSIONS: dict[str, list[tuple[str, str]]] = {
         ("organisation", "add_serviceoverride"),
         ("organisation", "change_serviceoverride"),
         ("organisation", "delete_serviceoverride"),
+        ("privacy", "view_auditentry"),
+        ("privacy", "citizen_access_report"),
+        ("privacy", "view_retentionsetting"),
+        ("privacy", "add_retentionsetting"),
+        ("privacy", "change_retentionsetting"),
     ],
 }
 

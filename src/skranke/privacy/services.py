@@ -1,0 +1,304 @@
+"""State changes in privacy: recording an access, the citizen's access report, retention settings, the purge."""
+
+import datetime as dt
+import ipaddress
+import re
+from dataclasses import dataclass, field
+
+from django.db import connection, models, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from skranke.errors import SkrankeError
+from skranke.privacy import retention
+from skranke.privacy.chain import GENESIS, chain_seal, entry_hash
+from skranke.privacy.cpr import CitizenHash, Cpr, citizen_hash, redact
+from skranke.privacy.models import (
+    RETENTION_MAX_DAYS,
+    RETENTION_MIN_DAYS,
+    Action,
+    AuditChain,
+    AuditEntry,
+    DataKind,
+    RetentionSetting,
+)
+
+# Reading, searching or exporting a citizen's data needs a purpose (C-579/21:
+# the citizen may learn when and why their data were used).
+NEEDS_PURPOSE = {Action.READ, Action.SEARCH, Action.EXPORT}
+_HASH = re.compile(r"[0-9a-f]{64}")
+
+
+def client_address(request) -> str | None:
+    """The address the request came from, as the proxy in front of Skranke set it."""
+    raw = request.META.get("REMOTE_ADDR", "")
+    try:
+        return ipaddress.ip_address(raw).compressed
+    except ValueError:
+        return None
+
+
+def _citizen(value: Cpr | CitizenHash | None) -> CitizenHash | None:
+    if value is None or isinstance(value, CitizenHash):
+        return value
+    return citizen_hash(value)
+
+
+def _clean_criteria(criteria: dict | None) -> dict:
+    """Search criteria as plain strings, never a CPR number (pass the citizen as `citizen`)."""
+    cleaned = {}
+    for key, value in (criteria or {}).items():
+        if value is None or value == "":
+            continue
+        if isinstance(value, int | bool) or _HASH.fullmatch(str(value)):
+            cleaned[str(key)] = value
+        else:
+            cleaned[str(key)] = redact(str(value))
+    return cleaned
+
+
+@transaction.atomic
+def audit_record(
+    *,
+    municipality,
+    action: str,
+    actor=None,
+    client_address: str | None = None,
+    object_type: str = "",
+    object_id: str | int = "",
+    citizen: Cpr | CitizenHash | None = None,
+    purpose: str = "",
+    criteria: dict | None = None,
+    detail: str = "",
+) -> AuditEntry:
+    """Append one entry to the municipality's audit trail, in the caller's transaction.
+
+    Call it inside the transaction of the action it records: if the action
+    rolls back, so does its entry, and an action is never without its entry.
+    `actor` is None only for what Skranke does by itself (the purge).
+    """
+    if action not in Action.values:
+        raise ValueError(f"Unknown audit action: {action}")
+    purpose = redact(purpose.strip())
+    if citizen is not None and action in NEEDS_PURPOSE and not purpose:
+        raise SkrankeError(
+            _("Skriv formålet med opslaget, fx sagsnummeret eller »borgeren står ved skranken«."),
+            code="invalid",
+            field="purpose",
+        )
+    chain, _created = AuditChain.objects.select_for_update().get_or_create(
+        municipality=municipality,
+        defaults={"last_hash": GENESIS, "pruned_hash": GENESIS, "seal": ""},
+    )
+    entry = AuditEntry(
+        municipality=municipality,
+        sequence=chain.sequence + 1,
+        at=timezone.now(),
+        actor=actor,
+        actor_name=actor.get_username() if actor is not None else "",
+        action=action,
+        object_type=object_type,
+        object_id=str(object_id),
+        citizen=_citizen(citizen),
+        purpose=purpose[:300],
+        criteria=_clean_criteria(criteria),
+        detail=redact(str(detail))[:500],
+        client_address=client_address,
+        previous_hash=chain.last_hash,
+    )
+    entry.entry_hash = entry_hash(entry)
+    entry.save(force_insert=True)
+    chain.sequence, chain.last_hash = entry.sequence, entry.entry_hash
+    chain.seal = chain_seal(chain)
+    chain.save(update_fields=["sequence", "last_hash", "seal"])
+    return entry
+
+
+# The citizen's access report
+
+
+@dataclass(frozen=True)
+class Access:
+    at: dt.datetime
+    action: str
+    purpose: str
+
+    @property
+    def action_label(self) -> str:
+        return Action(self.action).label
+
+
+@dataclass(frozen=True)
+class AccessReport:
+    masked_cpr: str
+    municipality: object
+    made_at: dt.datetime
+    accesses: list[Access] = field(default_factory=list)
+
+
+@transaction.atomic
+def citizen_access_report(
+    *, municipality, cpr: Cpr, purpose: str, actor, client_address: str | None = None
+) -> AccessReport:
+    """Dates and purposes of every recorded use of one citizen's data, without staff names (C-579/21).
+
+    Making the report is itself recorded (EXPORT), after the report is read,
+    so it lists the uses before this one.
+    """
+    hashed = citizen_hash(cpr)
+    accesses = [
+        Access(at=at, action=action, purpose=entry_purpose)
+        for at, action, entry_purpose in AuditEntry.objects.filter(municipality=municipality, citizen=hashed)
+        .order_by("at", "sequence")
+        .values_list("at", "action", "purpose")
+    ]
+    audit_record(
+        municipality=municipality,
+        action=Action.EXPORT,
+        actor=actor,
+        client_address=client_address,
+        object_type="privacy.accessreport",
+        citizen=hashed,
+        purpose=purpose,
+        detail=_("Indsigt i logning: %(count)d opslag") % {"count": len(accesses)},
+    )
+    return AccessReport(masked_cpr=cpr.masked, municipality=municipality, made_at=timezone.now(), accesses=accesses)
+
+
+# Retention
+
+
+def validate_retention_days(days, *, kind: str = "") -> int:
+    label = DataKind(kind).label if kind in DataKind.values else _("oplysningerne")
+    try:
+        value = int(days)
+    except (TypeError, ValueError):
+        raise SkrankeError(
+            _("Opbevaringsperioden for %(kind)s skal være et helt antal dage.") % {"kind": label},
+            code="invalid",
+            field="days",
+        ) from None
+    if not RETENTION_MIN_DAYS <= value <= RETENTION_MAX_DAYS:
+        raise SkrankeError(
+            _("Opbevaringsperioden for %(kind)s skal være mellem %(min)d og %(max)d dage; %(days)d går ikke.")
+            % {"kind": label, "min": RETENTION_MIN_DAYS, "max": RETENTION_MAX_DAYS, "days": value},
+            code="invalid",
+            field="days",
+        )
+    return value
+
+
+@transaction.atomic
+def retention_set(*, municipality, kind: str, days, changed_by, client_address: str | None = None) -> RetentionSetting:
+    if kind not in DataKind.values:
+        raise SkrankeError(_("Ukendt type af oplysninger."), code="invalid", field="kind")
+    value = validate_retention_days(days, kind=kind)
+    setting, _created = RetentionSetting.objects.update_or_create(
+        municipality=municipality, kind=kind, defaults={"days": value, "changed_by": changed_by}
+    )
+    audit_record(
+        municipality=municipality,
+        action=Action.CHANGE,
+        actor=changed_by,
+        client_address=client_address,
+        object_type="privacy.retentionsetting",
+        object_id=setting.pk,
+        criteria={"kind": kind, "days": value},
+    )
+    return setting
+
+
+def retention_days(*, municipality) -> dict[str, int]:
+    """The period in force per kind for one municipality: its own setting, else the default."""
+    own = dict(RetentionSetting.objects.filter(municipality=municipality).values_list("kind", "days"))
+    return {kind: own.get(kind, retention.DEFAULTS[kind].days) for kind in DataKind.values}
+
+
+@dataclass(frozen=True)
+class PurgeLine:
+    municipality: object
+    kind: str
+    days: int
+    cutoff: dt.datetime
+    count: int
+
+
+def purge(*, municipalities, now: dt.datetime | None = None, dry_run: bool = False) -> list[PurgeLine]:
+    """Delete or anonymise personal data older than each municipality's retention period.
+
+    Every setting is checked before anything is deleted; a bad one stops the
+    whole run with a message and changes nothing. Each municipality is purged
+    in its own transaction, and each kind that lost rows gets an audit entry.
+    """
+    now = now or timezone.now()
+    municipalities = list(municipalities)
+    for setting in RetentionSetting.objects.filter(municipality__in=municipalities).select_related("municipality"):
+        try:
+            validate_retention_days(setting.days, kind=setting.kind)
+        except SkrankeError as error:
+            raise SkrankeError(f"{setting.municipality}: {error.message}", code="invalid") from None
+    lines = []
+    for municipality in municipalities:
+        days = retention_days(municipality=municipality)
+        with transaction.atomic():
+            for kind, purger in retention.purgers().items():
+                cut = retention.cutoff(now=now, days=days[kind])
+                count = purger(municipality=municipality, cutoff=cut, dry_run=dry_run)
+                lines.append(PurgeLine(municipality, kind, days[kind], cut, count))
+                if count and not dry_run and kind != DataKind.AUDIT:
+                    audit_record(
+                        municipality=municipality,
+                        action=Action.DELETE,
+                        object_type=kind,
+                        criteria={"kind": kind, "count": count, "cutoff": cut.isoformat()},
+                        detail=_("Slettet efter opbevaringsperioden"),
+                    )
+    return lines
+
+
+def purge_audit_entries(*, municipality, cutoff: dt.datetime, dry_run: bool) -> int:
+    """Delete the municipality's entries older than `cutoff`, and record where the chain now starts."""
+    old = AuditEntry.objects.filter(municipality=municipality, at__lt=cutoff)
+    if dry_run:
+        return old.count()
+    chain = AuditChain.objects.select_for_update().filter(municipality=municipality).first()
+    last = old.order_by("-sequence").values_list("sequence", "entry_hash").first()
+    if chain is None or last is None:
+        return 0
+    through, through_hash = last
+    with _audit_delete_allowed():
+        count, _per_model = models.QuerySet.delete(
+            AuditEntry.objects.filter(municipality=municipality, sequence__lte=through)
+        )
+    chain.pruned_through, chain.pruned_hash = through, through_hash
+    chain.seal = chain_seal(chain)
+    chain.save(update_fields=["pruned_through", "pruned_hash", "seal"])
+    audit_record(
+        municipality=municipality,
+        action=Action.DELETE,
+        object_type=DataKind.AUDIT,
+        criteria={
+            "kind": DataKind.AUDIT,
+            "count": count,
+            "cutoff": cutoff.isoformat(),
+            "pruned_through": through,
+            "pruned_hash": through_hash,
+        },
+        detail=_("Slettet efter opbevaringsperioden"),
+    )
+    return count
+
+
+class _audit_delete_allowed:
+    """On PostgreSQL the trigger lets DELETE through only with this transaction-local setting on."""
+
+    def __enter__(self):
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT set_config('skranke.audit_purge', 'on', true)")
+
+    def __exit__(self, *exc):
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT set_config('skranke.audit_purge', 'off', true)")
+        return False
