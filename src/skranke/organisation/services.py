@@ -25,8 +25,11 @@ from skranke.organisation.models import (
     StaffGroup,
     StaffMember,
 )
+from skranke.organisation.policy import Decision, check
 from skranke.organisation.roles import Role
 from skranke.organisation.selectors import is_administrator, is_manager
+from skranke.privacy.models import Action
+from skranke.privacy.services import audit_record
 
 
 def validate_authorisation(
@@ -208,3 +211,28 @@ def staff_member_update(
     user.groups.remove(*Group.objects.filter(name__in=[r.value for r in Role]))
     user.groups.add(*Group.objects.filter(name__in={Role.STAFF.value, Role(role).value}))
     return staff_member
+
+
+def policy_enforce(
+    *, staff: StaffMember, service: Service, counter: Counter, client_address: str | None = None, at=None
+) -> Decision:
+    """The policy check for a path that is about to handle `service`: a refusal is recorded, then raised.
+
+    Call it before opening the transaction of the action: the refusal's audit
+    entry is committed on its own, so it stays when the refused action does not.
+    """
+    decision = check(staff=staff, service=service, counter=counter, at=at)
+    if decision:
+        return decision
+    with transaction.atomic():
+        audit_record(
+            municipality=staff.municipality,
+            action=Action.REFUSED,
+            actor=staff.user,
+            client_address=client_address,
+            object_type="catalogue.service",
+            object_id=service.key,
+            criteria={"counter": counter.pk, "reason": str(decision.reason)},
+            detail=decision.message,
+        )
+    raise SkrankeError(decision.message, code="forbidden")
