@@ -1,6 +1,6 @@
 from django.urls import path
 
-from skranke.web import views
+from skranke.web import views, views_privacy
 
 app_name = "web"
 urlpatterns = [
@@ -10,5 +10,7 @@ urlpatterns = [
     path("ydelser/<slug:key>/", views.service_page, name="service"),
     path("livssituationer/", views.life_event_list, name="life_events"),
     path("livssituationer/<slug:key>/", views.life_event_page, name="life_event"),
+    path("logning/", views_privacy.audit_log, name="audit_log"),
+    path("logning/indsigt/", views_privacy.access_report, name="access_report"),
     path("tilgaengelighed/", views.accessibility, name="accessibility"),
 ]
