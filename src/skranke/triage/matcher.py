@@ -51,6 +51,15 @@ REASON_UNKNOWN = "unknown"
 REASON_WEAK = "weak"
 REASON_GENERAL = "general"
 REASON_UNCLEAR_AUTHORITY = "unclear-authority"
+REASON_CODE = "code"
+# Text that is program code, not a need (an SQL or script injection typed into
+# the kiosk): its English keywords would otherwise stem into catalogue words
+# ("table" and "tablet" share the Danish stem "tabl").
+_CODE = re.compile(
+    r";\s*--|;\s*(?:drop|select|insert|delete|update|alter|create)\b|\b(?:drop|alter|truncate)\s+table\b"
+    r"|\bunion\s+(?:all\s+)?select\b|<\s*/?\s*(?:script|iframe|img|svg|style|object)\b",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
@@ -353,6 +362,8 @@ class Matcher:
 
         if not everything:
             return answer([], ask=True, reason=REASON_EMPTY)
+        if _CODE.search(original):
+            return answer([], ask=True, reason=REASON_CODE)
         ranked = self._ranked(everything)
         if not ranked:
             return answer([], ask=True, reason=REASON_UNKNOWN)

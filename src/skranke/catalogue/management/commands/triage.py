@@ -16,6 +16,7 @@ REASON_LABELS = {
     "choose": "De to bedste er tæt på hinanden og af forskellig art: lad borgeren vælge.",
     "empty": "Ingen ord at gå efter.",
     "unknown": "Ingen af ordene findes i kataloget.",
+    "code": "Teksten ligner programkode, ikke et behov.",
     "weak": "For usikkert.",
     "general": "Borgeren beder selv om almindelig vejledning.",
     "unclear-authority": "Myndighedsopgave, men ikke sikkert nok til at sende borgeren derhen.",
