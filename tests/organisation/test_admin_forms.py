@@ -203,3 +203,38 @@ def test_staff_member_create_refuses_a_home_site_of_another_municipality():
             home_site=other_site,
         )
     assert not get_user_model().objects.filter(username="x").exists()
+
+
+def test_a_second_override_of_the_same_service_is_a_form_error_not_a_crash(client, manager):
+    from skranke.organisation.models import ServiceOverride
+
+    passport = ServiceFactory(key="passport-application", kind=Kind.AUTHORITY)
+    ServiceOverride.objects.create(municipality=manager.municipality, service=passport, guidance_note="første")
+    response = client.post(
+        reverse("admin:organisation_serviceoverride_add"),
+        {"service": passport.pk, "enabled": "on", "guidance_note": "anden", "fee_note": ""},
+    )
+    assert response.status_code == 200
+    assert "eksisterer allerede" in response.content.decode()
+    assert list(ServiceOverride.objects.values_list("guidance_note", flat=True)) == ["første"]
+
+
+def test_a_second_site_with_the_same_name_is_a_form_error_not_a_crash(client, manager):
+    from skranke.organisation.models import Site
+
+    SiteFactory(municipality=manager.municipality, name="Hovedbiblioteket")
+    response = client.post(
+        reverse("admin:organisation_site_add"),
+        {
+            "name": "Hovedbiblioteket",
+            "kind": SiteKind.LIBRARY,
+            "active": "on",
+            "counters-TOTAL_FORMS": "0",
+            "counters-INITIAL_FORMS": "0",
+            "opening_hours-TOTAL_FORMS": "0",
+            "opening_hours-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 200
+    assert "eksisterer allerede" in response.content.decode()
+    assert Site.objects.filter(name="Hovedbiblioteket").count() == 1

@@ -155,6 +155,27 @@ class MunicipalityFromUserMixin:
     def get_exclude(self, request, obj=None):
         return [] if self.is_admin(request) else ["municipality"]
 
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        if self.is_admin(request):
+            return form
+        municipality = _own_municipality(request)
+
+        class OwnMunicipalityForm(form):
+            # The municipality is not a field of the form, so Django would
+            # skip every unique constraint that names it (a second override
+            # of the same service would reach the database as a 500).
+            def _post_clean(self):
+                self.instance.municipality = municipality
+                super()._post_clean()
+
+            def _get_validation_exclusions(self):
+                exclude = super()._get_validation_exclusions()
+                exclude.discard("municipality")
+                return exclude
+
+        return OwnMunicipalityForm
+
     def save_model(self, request, obj, form, change):
         if not self.is_admin(request):
             obj.municipality = _own_municipality(request)

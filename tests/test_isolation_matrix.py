@@ -1,0 +1,969 @@
+"""The isolation matrix: every page and admin view, classified, then tried by another municipality's users.
+
+Frederiksberg (B) must never see a marker of Roskilde's (A), change or point at A's rows, or get a 500.
+"""
+
+import datetime as dt
+import itertools
+import json
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from unittest import mock
+
+import pytest
+from django import forms
+from django.apps import apps
+from django.contrib import admin
+from django.contrib.admin.models import CHANGE, LogEntry
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import FieldDoesNotExist
+from django.test import Client
+from django.urls import NoReverseMatch, URLResolver, get_resolver, reverse
+from django.utils import timezone
+
+from skranke.catalogue.models import CatalogueVersion, Kind, LifeEvent, Service
+from skranke.organisation.models import (
+    Area,
+    Counter,
+    Municipality,
+    Site,
+    SiteKind,
+    StaffGroup,
+    StaffMember,
+)
+from skranke.organisation.services import authorisation_grant, authorisation_revoke
+from skranke.privacy.cpr import parse
+from skranke.privacy.models import Action, DataKind
+from skranke.privacy.services import audit_record, retention_set
+from skranke.web.workplace import SESSION_COUNTER_KEY
+from tests.factories import (
+    CounterFactory,
+    FeeFactory,
+    LifeEventFactory,
+    LifeEventStepFactory,
+    ManagerFactory,
+    OpeningHoursFactory,
+    ServiceFactory,
+    ServiceOverrideFactory,
+    SiteFactory,
+    StaffMemberFactory,
+    UserFactory,
+)
+
+# The matrix
+
+PUBLIC = "PUBLIC"  # nobody's data: signing in and out, the language switch, the accessibility statement
+SHARED = "SHARED"  # the same for every municipality: the national catalogue, the role groups
+MUNICIPAL = "MUNICIPAL"  # one municipality's data, or its own view of shared data (notes, verdicts)
+
+STANDARD_ADMIN_VIEWS = ("changelist", "add", "change", "delete", "history")
+
+
+def admin_views(label: str, cls: str) -> dict[str, str]:
+    """The views Django's ModelAdmin gives every registered model, with the unnamed bare-id redirect."""
+    app_label, model_name = label.split(".")
+    views = {f"admin:{app_label}_{model_name}_{view}": cls for view in STANDARD_ADMIN_VIEWS}
+    views[f"admin/{app_label}/{model_name}/<path:object_id>/"] = cls
+    return views
+
+
+ISOLATION_MATRIX: dict[str, str] = {
+    "login": PUBLIC,
+    "logout": PUBLIC,
+    "set_language": PUBLIC,
+    "web:accessibility": PUBLIC,
+    "admin:login": PUBLIC,
+    "admin:logout": PUBLIC,
+    "admin:password_change": PUBLIC,  # the signed-in user's own password
+    "admin:password_change_done": PUBLIC,
+    "admin:jsi18n": PUBLIC,
+    "admin/(?P<url>.*)$": PUBLIC,  # the admin's catch-all: a 404 or the login page
+    "admin:app_list": SHARED,
+    "web:life_events": SHARED,
+    **admin_views("catalogue.service", SHARED),
+    **admin_views("catalogue.lifeevent", SHARED),
+    **admin_views("catalogue.catalogueversion", SHARED),
+    **admin_views("auth.group", SHARED),  # the three roles
+    "admin:index": MUNICIPAL,  # "recent actions"
+    "admin:autocomplete": MUNICIPAL,
+    "admin:view_on_site": MUNICIPAL,
+    "web:home": MUNICIPAL,
+    "web:choose_counter": MUNICIPAL,
+    "web:services": MUNICIPAL,  # what the municipality offers, and the verdicts by its policy
+    "web:service": MUNICIPAL,  # the municipality's guidance and fee notes
+    "web:life_event": MUNICIPAL,  # verdicts by the municipality's policy
+    "web:audit_log": MUNICIPAL,
+    "web:access_report": MUNICIPAL,
+    **admin_views("organisation.municipality", MUNICIPAL),
+    **admin_views("organisation.site", MUNICIPAL),
+    **admin_views("organisation.counter", MUNICIPAL),
+    **admin_views("organisation.staffmember", MUNICIPAL),
+    **admin_views("organisation.authorisation", MUNICIPAL),
+    **admin_views("organisation.serviceoverride", MUNICIPAL),
+    **admin_views("privacy.auditentry", MUNICIPAL),
+    **admin_views("privacy.retentionsetting", MUNICIPAL),
+    **admin_views("auth.user", MUNICIPAL),  # every login is a municipality's staff member
+    "admin:auth_user_password_change": MUNICIPAL,
+}
+
+# Whose rows each model holds: the lookup from the model to its municipality ("" for Municipality itself).
+MUNICIPAL_ROWS = {
+    "organisation.municipality": "",
+    "organisation.site": "municipality",
+    "organisation.openinghours": "site__municipality",
+    "organisation.counter": "site__municipality",
+    "organisation.staffmember": "municipality",
+    "organisation.authorisation": "municipality",
+    "organisation.serviceoverride": "municipality",
+    "privacy.auditentry": "municipality",
+    "privacy.auditchain": "municipality",
+    "privacy.retentionsetting": "municipality",
+    "auth.user": "staff_member__municipality",
+    "admin.logentry": "user__staff_member__municipality",
+}
+SHARED_ROWS = {
+    "catalogue.service",
+    "catalogue.fee",
+    "catalogue.lifeevent",
+    "catalogue.lifeeventstep",
+    "catalogue.catalogueversion",
+    "auth.group",
+}
+NOT_DATA = {"contenttypes.contenttype", "auth.permission", "sessions.session"}
+
+
+def _walk(patterns, prefix: str = "", namespace: str = ""):
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            inner = ":".join(filter(None, [namespace, pattern.namespace]))
+            yield from _walk(pattern.url_patterns, prefix + str(pattern.pattern), inner)
+        elif pattern.name:
+            yield f"{namespace}:{pattern.name}" if namespace else pattern.name
+        else:
+            yield prefix + str(pattern.pattern)
+
+
+def existing_views() -> list[str]:
+    """Every URL pattern of the project, and every view of every registered ModelAdmin (custom get_urls too)."""
+    found = dict.fromkeys(_walk(get_resolver().url_patterns))
+    for model, model_admin in admin.site._registry.items():
+        prefix = f"admin/{model._meta.app_label}/{model._meta.model_name}/"
+        found.update(dict.fromkeys(_walk(model_admin.get_urls(), prefix, "admin")))
+    return list(found)
+
+
+def _admin_model_views() -> dict[str, tuple[admin.ModelAdmin, str]]:
+    views = {}
+    for model, model_admin in admin.site._registry.items():
+        app_label, model_name = model._meta.app_label, model._meta.model_name
+        for view in STANDARD_ADMIN_VIEWS:
+            views[f"admin:{app_label}_{model_name}_{view}"] = (model_admin, view)
+        views[f"admin/{app_label}/{model_name}/<path:object_id>/"] = (model_admin, "redirect")
+    return views
+
+
+VIEWS = existing_views()
+ADMIN_MODEL_VIEWS = _admin_model_views()
+
+# The most privileged non-administrator everywhere; the plain staff member on the staff pages too.
+# "manager" stands at B's Borgerservice counter; "staff" used to work in A: A granted them an
+# authorisation, and their session still names A's counter.
+USERS_ADMIN = ["manager"]
+USERS_STAFF_PAGES = ["manager", "staff"]
+
+# Cases that fail today, as (test, view, user) -> reason, test being "sees" or "changes"; each is an
+# xfail(strict=True), so fixing the cause makes the case fail until it is removed here.
+KNOWN_FAILURES: dict[tuple[str, str, str], str] = {}
+
+
+def users_for(view: str) -> list[str]:
+    return USERS_ADMIN if view.startswith("admin") else USERS_STAFF_PAGES
+
+
+def changes_data(view: str) -> bool:
+    if view in ADMIN_MODEL_VIEWS:
+        return ADMIN_MODEL_VIEWS[view][1] in ("changelist", "add", "change", "delete")
+    return view in {"web:choose_counter", "admin:auth_user_password_change"}
+
+
+def case(test: str, view: str, user: str):
+    reason = KNOWN_FAILURES.get((test, view, user))
+    marks = [pytest.mark.xfail(strict=True, reason=reason)] if reason else []
+    return pytest.param(view, user, id=f"{view}-{user}", marks=marks)
+
+
+READ_CASES = [case("sees", view, user) for view in VIEWS for user in users_for(view)]
+WRITE_CASES = [case("changes", view, user) for view in VIEWS if changes_data(view) for user in users_for(view)]
+
+# The world: A with markers everywhere, B with plain data
+
+A_MARK = "ROSKILDE-ONLY"
+MARKER = re.compile(r"roskilde-only-\d+", re.IGNORECASE)
+# A's rows are dated 1987, so a date of A's on B's page is found like a marker.
+A_TIME = dt.datetime(1987, 6, 5, 9, 30, tzinfo=dt.UTC)
+A_YEAR = "1987"
+A_CITIZEN = "0707614285"  # appears only in A's trail
+B_CITIZEN = "1502803456"
+_hijack = itertools.count(1)
+
+
+class Marks:
+    def __init__(self):
+        self.count = itertools.count(1)
+
+    def __call__(self) -> str:
+        return f"{A_MARK}-{next(self.count)}"
+
+    def user(self) -> dict:
+        return {
+            "user__username": self(),
+            "user__first_name": self(),
+            "user__last_name": self(),
+            "user__email": f"{self().lower()}@roskilde.example",
+        }
+
+
+@dataclass
+class Side:
+    municipality: Municipality
+    manager: StaffMember
+    staff: StaffMember
+    librarian: StaffMember
+    counter: Counter  # Borgerservice
+    library_counter: Counter
+
+
+@dataclass
+class World:
+    a: Side
+    b: Side
+    root: Client  # an administrator, who reads A's forms to build plausible posts
+
+    def rows(self, model, side: Side):
+        path = MUNICIPAL_ROWS[model._meta.label_lower]
+        lookup = {"pk": side.municipality.pk} if path == "" else {path: side.municipality}
+        return model._base_manager.filter(**lookup).order_by("pk")
+
+    def client(self, who: str) -> Client:
+        user, counter = {
+            "manager": (self.b.manager.user, self.b.counter),
+            "staff": (self.b.staff.user, self.a.counter),
+            "owner": (self.a.manager.user, self.a.counter),
+        }[who]
+        client = Client(raise_request_exception=False)
+        client.force_login(user)
+        session = client.session
+        session[SESSION_COUNTER_KEY] = counter.pk
+        session.save()
+        return client
+
+
+def _catalogue() -> dict[str, Service]:
+    passport = ServiceFactory(key="passport-application", kind=Kind.AUTHORITY, name_da="Pas", guidance_steps=["Foto"])
+    FeeFactory(service=passport, label="Voksne", amount=893)
+    address = ServiceFactory(key="address-change", kind=Kind.AUTHORITY, name_da="Flytning")
+    loan = ServiceFactory(key="library-loan", kind=Kind.LIBRARY, name_da="Lån")
+    help_ = ServiceFactory(key="digital-help", kind=Kind.GUIDANCE, name_da="Hjælp til MitID")
+    LifeEventStepFactory(life_event=LifeEventFactory(key="moving"), service=address, position=1)
+    CatalogueVersion.objects.create(version="2026.11.2", checksum="0" * 64)
+    return {"passport": passport, "address": address, "loan": loan, "help": help_}
+
+
+def _build_roskilde(services, mark: Marks) -> tuple[Side, StaffMember]:
+    municipality = Municipality.objects.get(code=265)
+    municipality.name = f"Roskilde {mark()}"
+    municipality.library_staff_authority = True
+    municipality.save()
+    municipality.library_authority_services.set([services["passport"]])
+    main = SiteFactory(municipality=municipality, name=mark(), street=mark(), city=mark(), kind=SiteKind.COMBINED)
+    branch = SiteFactory(municipality=municipality, name=mark(), street=mark(), city=mark(), kind=SiteKind.LIBRARY)
+    OpeningHoursFactory(site=main, area=Area.CITIZEN_SERVICE, weekday=1, opens=dt.time(6, 17), closes=dt.time(9, 43))
+    OpeningHoursFactory(site=branch, area=Area.LIBRARY, weekday=5, opens=dt.time(6, 17), closes=dt.time(21, 43))
+    counter = CounterFactory(site=main, name=mark(), area=Area.CITIZEN_SERVICE)
+    library_counter = CounterFactory(site=main, name=mark(), area=Area.LIBRARY)
+    CounterFactory(site=branch, name=mark(), area=Area.LIBRARY)
+    manager = ManagerFactory(municipality=municipality, home_site=main, **mark.user())
+    officer = StaffMemberFactory(
+        municipality=municipality, staff_group=StaffGroup.CITIZEN_SERVICE, home_site=main, **mark.user()
+    )
+    librarian = StaffMemberFactory(
+        municipality=municipality, staff_group=StaffGroup.LIBRARY, home_site=branch, **mark.user()
+    )
+    # Moves to B later; B must not see what A granted them.
+    mover = StaffMemberFactory(
+        municipality=municipality,
+        staff_group=StaffGroup.CITIZEN_SERVICE,
+        user__username="fbg-flytter",
+        user__first_name="Mads",
+        user__last_name="Flytter",
+    )
+    passport = services["passport"]
+    for holder in (officer, mover):
+        authorisation_grant(
+            staff_member=holder, service=passport, valid_from=A_TIME.date(), basis=mark(), granted_by=manager.user
+        )
+    revoked = authorisation_grant(
+        staff_member=librarian, service=passport, valid_from=A_TIME.date(), basis=mark(), granted_by=manager.user
+    )
+    authorisation_revoke(authorisation=revoked, revoked_by=manager.user, reason=mark())
+    ServiceOverrideFactory(
+        municipality=municipality,
+        service=passport,
+        guidance_note=mark(),
+        fee_note=mark(),
+        duration_minutes=87,
+        needs_appointment=True,
+    )
+    ServiceOverrideFactory(
+        municipality=municipality, service=services["loan"], enabled=False, guidance_note=mark(), fee_note=mark()
+    )
+    retention_set(municipality=municipality, kind=DataKind.AUDIT, days=1987, changed_by=manager.user)
+    retention_set(municipality=municipality, kind=DataKind.TICKET_CONTACT, days=3, changed_by=manager.user)
+    citizen = parse(A_CITIZEN)
+    for actor, action in ((officer.user, Action.READ), (manager.user, Action.SEARCH)):
+        audit_record(
+            municipality=municipality,
+            action=action,
+            actor=actor,
+            client_address="192.0.2.65",
+            object_type=mark(),
+            object_id=mark(),
+            citizen=citizen,
+            purpose=mark(),
+            criteria={"note": mark()},
+            detail=mark(),
+        )
+    LogEntry.objects.create(
+        user=manager.user,
+        content_type=ContentType.objects.get_for_model(Site),
+        object_id=str(main.pk),
+        object_repr=mark(),
+        action_flag=CHANGE,
+        change_message=mark(),
+        action_time=A_TIME,
+    )
+    return Side(municipality, manager, officer, librarian, counter, library_counter), mover
+
+
+def _build_frederiksberg(services, mover: StaffMember) -> Side:
+    municipality = Municipality.objects.get(code=147)
+    main = SiteFactory(municipality=municipality, name="Frederiksberg Hovedbibliotek", kind=SiteKind.COMBINED)
+    OpeningHoursFactory(site=main, area=Area.LIBRARY, weekday=0)
+    counter = CounterFactory(site=main, name="Borgerservice 1", area=Area.CITIZEN_SERVICE)
+    library_counter = CounterFactory(site=main, name="Udlån 1", area=Area.LIBRARY)
+    manager = ManagerFactory(
+        municipality=municipality, home_site=main, user__username="fbg-leder", user__first_name="Frida"
+    )
+    librarian = StaffMemberFactory(
+        municipality=municipality, staff_group=StaffGroup.LIBRARY, home_site=main, user__username="fbg-bibliotekar"
+    )
+    StaffMember.objects.filter(pk=mover.pk).update(municipality=municipality, home_site=main)
+    mover.refresh_from_db()
+    authorisation_grant(
+        staff_member=mover,
+        service=services["passport"],
+        valid_from=timezone.localdate() - dt.timedelta(days=30),
+        basis="Paskursus på Frederiksberg",
+        granted_by=manager.user,
+    )
+    ServiceOverrideFactory(
+        municipality=municipality, service=services["passport"], guidance_note="Frederiksbergs note", fee_note="Gratis"
+    )
+    retention_set(municipality=municipality, kind=DataKind.AUDIT, days=200, changed_by=manager.user)
+    audit_record(
+        municipality=municipality,
+        action=Action.READ,
+        actor=mover.user,
+        citizen=parse(B_CITIZEN),
+        purpose="Borgeren står ved skranken",
+        detail="Frederiksberg",
+    )
+    LogEntry.objects.create(
+        user=manager.user,
+        content_type=ContentType.objects.get_for_model(Site),
+        object_id=str(main.pk),
+        object_repr=main.name,
+        action_flag=CHANGE,
+        change_message="Frederiksberg",
+    )
+    return Side(municipality, manager, mover, librarian, counter, library_counter)
+
+
+@pytest.fixture
+def world(db) -> World:
+    services = _catalogue()
+    with mock.patch("django.utils.timezone.now", return_value=A_TIME):
+        a, mover = _build_roskilde(services, Marks())
+    b = _build_frederiksberg(services, mover)
+    root = Client()
+    root.force_login(UserFactory(username="root", is_superuser=True, is_staff=True))
+    built = World(a=a, b=b, root=root)
+    assert not cross_links(built), "the world must start with no B row pointing at A's rows"
+    return built
+
+
+# Snapshots of A's rows (and the shared rows), and B's rows that point at A's
+
+
+def _state(obj) -> dict:
+    state = {f.attname: f.value_from_object(obj) for f in obj._meta.concrete_fields}
+    for m2m in obj._meta.many_to_many:
+        state[m2m.name] = sorted(getattr(obj, m2m.name).values_list("pk", flat=True))
+    return state
+
+
+def snapshot(world: World) -> dict[str, dict]:
+    rows = {}
+    for label in MUNICIPAL_ROWS:
+        rows[label] = {o.pk: _state(o) for o in world.rows(apps.get_model(label), world.a)}
+    for label in SHARED_ROWS:
+        rows[label] = {o.pk: _state(o) for o in apps.get_model(label)._base_manager.all()}
+    return rows
+
+
+def differences(before: dict, after: dict) -> list[str]:
+    found = []
+    for label, rows in before.items():
+        now = after[label]
+        found += [f"{label} #{pk} was deleted" for pk in rows.keys() - now.keys()]
+        found += [f"{label} #{pk} was added: {now[pk]}" for pk in now.keys() - rows.keys()]
+        for pk in rows.keys() & now.keys():
+            changed = [name for name, value in rows[pk].items() if now[pk].get(name) != value]
+            if changed:
+                found.append(f"{label} #{pk} changed: {', '.join(changed)}")
+    return found
+
+
+def cross_links(world: World) -> list[str]:
+    """B's rows whose foreign keys point at one of A's rows."""
+    theirs = {
+        label: set(world.rows(apps.get_model(label), world.a).values_list("pk", flat=True)) for label in MUNICIPAL_ROWS
+    }
+    found = []
+    for label in MUNICIPAL_ROWS:
+        for obj in world.rows(apps.get_model(label), world.b):
+            for f in obj._meta.concrete_fields:
+                target = f.related_model._meta.label_lower if f.is_relation else None
+                if target in theirs and f.value_from_object(obj) in theirs[target]:
+                    found.append(f"{label} #{obj.pk}.{f.name} -> {target} #{f.value_from_object(obj)}")
+    return found
+
+
+# Probes: the requests a page gets
+
+
+@dataclass(frozen=True)
+class Call:
+    method: str
+    url: str
+    data: dict | None = None
+    refused: bool = False  # aimed at one of A's objects: must answer 302, 403 or 404
+    check: Callable | None = None  # (response, client) -> list of problems
+    headers: dict = field(default_factory=dict)
+
+    def __str__(self):
+        data = f" {json.dumps(self.data, default=str)[:300]}" if self.data else ""
+        return f"{self.method.upper()} {self.url}{data}"
+
+
+@dataclass
+class Probe:
+    reads: list[Call] = field(default_factory=list)
+    writes: list[Call] = field(default_factory=list)
+
+
+def _text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dt.date | dt.time):
+        return value.isoformat()
+    return str(value)
+
+
+def _encode(data: dict, key: str, form_field, value) -> None:
+    """Put `value` into `data` the way a browser sends the field."""
+    widget = form_field.widget
+    if isinstance(widget, forms.MultiWidget):
+        parts = value if isinstance(value, list | tuple) else widget.decompress(value)
+        for suffix, part in zip(widget.widgets_names, parts, strict=True):
+            data[key + suffix] = _text(part)
+    elif isinstance(form_field, forms.NullBooleanField):
+        data[key] = {True: "true", False: "false"}.get(value, "unknown")
+    elif isinstance(form_field, forms.BooleanField):
+        data.pop(key, None)
+        if value:
+            data[key] = "on"
+    elif isinstance(value, list | tuple):
+        data[key] = [_text(v) for v in value]
+    else:
+        data[key] = _text(value)
+
+
+def form_of(response) -> tuple[dict, dict]:
+    """The data an admin page's form and inlines would post unchanged, and the form field behind each key."""
+    context = response.context
+    forms_ = [context["adminform"].form] if "adminform" in context else []
+    for inline in context.get("inline_admin_formsets", []):
+        forms_ += [inline.formset.management_form, *inline.formset.forms]
+    return forms_data(forms_)
+
+
+def forms_data(forms_) -> tuple[dict, dict]:
+    data, fields = {}, {}
+    for form in forms_:
+        for name, form_field in form.fields.items():
+            key = form.add_prefix(name)
+            fields[key] = form_field
+            _encode(data, key, form_field, form[name].value())
+    return data, fields
+
+
+def hostile(data: dict, fields: dict) -> dict:
+    """Every free text replaced and every checkbox flipped."""
+    data = dict(data)
+    for key, form_field in fields.items():
+        if form_field.disabled or isinstance(form_field.widget, forms.HiddenInput | forms.PasswordInput):
+            continue
+        if isinstance(form_field, forms.ChoiceField):
+            continue
+        if isinstance(form_field, forms.NullBooleanField):
+            data[key] = "false" if data.get(key) == "true" else "true"
+        elif isinstance(form_field, forms.BooleanField):
+            _encode(data, key, form_field, key not in data)
+        elif isinstance(form_field, forms.EmailField):
+            data[key] = f"hijack{next(_hijack)}@example.invalid"
+        elif type(form_field) is forms.CharField and (form_field.max_length or 100) >= 10:
+            data[key] = f"hijack-{next(_hijack)}"
+    return data
+
+
+def rewired(world: World, data: dict, fields: dict) -> list[dict]:
+    """One variant of `data` per relation field, pointed at one of A's rows."""
+    variants = []
+    for key, form_field in fields.items():
+        if not isinstance(form_field, forms.ModelChoiceField):
+            continue
+        model = form_field.queryset.model
+        if model._meta.label_lower not in MUNICIPAL_ROWS:
+            continue
+        theirs = world.rows(model, world.a).first()
+        if theirs is None:
+            continue
+        variant = dict(data)
+        multiple = isinstance(form_field, forms.ModelMultipleChoiceField)
+        variant[key] = [*data.get(key, []), str(theirs.pk)] if multiple else str(theirs.pk)
+        variants.append(variant)
+    return variants
+
+
+def add_data(world: World, url: str, template) -> dict:
+    """The add form filled from `template` (one of A's rows), free text replaced."""
+    response = world.root.get(url)
+    if response.status_code != 200:
+        return {}
+    data, fields = form_of(response)
+    if template is not None:
+        for key, form_field in fields.items():
+            try:
+                model_field = template._meta.get_field(key)
+            except FieldDoesNotExist:
+                continue
+            value = getattr(template, model_field.name)
+            if model_field.many_to_many:
+                value = list(value.all())
+            _encode(data, key, form_field, form_field.prepare_value(value))
+    return hostile(data, fields)
+
+
+def admin_probe(world: World, model_admin, view: str) -> Probe:
+    model = model_admin.model
+    meta = model._meta
+    municipal = meta.label_lower in MUNICIPAL_ROWS
+    theirs = list(world.rows(model, world.a)) if municipal else list(model._base_manager.order_by("pk"))
+    ours = list(world.rows(model, world.b)) if municipal else []
+    name = f"admin:{meta.app_label}_{meta.model_name}"
+    probe = Probe()
+    if view == "changelist":
+        url = reverse(f"{name}_changelist")
+        page = world.root.get(url)
+        changelist = page.context["cl"]
+        queries = {"", *(c["query_string"] for spec in changelist.filter_specs for c in spec.choices(changelist))}
+        if model_admin.search_fields:
+            queries.add(f"?q={A_MARK}")
+        # Django allows a filter on any local field, listed in list_filter or not.
+        hop = MUNICIPAL_ROWS.get(meta.label_lower, "").split("__")[0]
+        if hop and theirs and meta.get_field(hop).concrete:
+            queries.add(f"?{hop}={getattr(theirs[0], meta.get_field(hop).attname)}")
+        if changelist.date_hierarchy:
+            years = model._base_manager.dates(changelist.date_hierarchy, "year")
+            queries |= {f"?{changelist.date_hierarchy}__year={day.year}" for day in years}
+        probe.reads = [Call("get", url + query) for query in sorted(queries)]
+        # An action need not be offered to be posted: delete_selected is tried everywhere.
+        action_form = page.context.get("action_form")
+        offered = action_form.fields["action"].choices if action_form else []
+        actions = {"delete_selected", *(action for action, _label in offered)}
+        ids = [str(o.pk) for o in theirs]
+        probe.writes = [
+            Call("post", url, {"action": action, "_selected_action": ids, "index": "0", "post": "yes"})
+            for action in sorted(actions - {""})
+        ]
+        if changelist.formset is not None:  # list_editable
+            formset = changelist.formset
+            data = hostile(*forms_data([formset.management_form, *formset.forms]))
+            probe.writes.append(Call("post", url, {**data, "_save": "1"}))
+    elif view == "add":
+        url = reverse(f"{name}_add")
+        probe.reads = [Call("get", url)]
+        probe.writes = [Call("post", url, add_data(world, url, theirs[0] if theirs else None))]
+    else:
+
+        def url_of(obj):
+            if view == "redirect":
+                return f"/admin/{meta.app_label}/{meta.model_name}/{obj.pk}/"
+            return reverse(f"{name}_{view}", args=[obj.pk])
+
+        refused = municipal and view != "redirect"
+        probe.reads = [Call("get", url_of(o), refused=refused) for o in theirs] + [Call("get", url_of(o)) for o in ours]
+        if view == "change":
+            for obj in theirs:
+                page = world.root.get(url_of(obj))
+                probe.writes.append(Call("post", url_of(obj), hostile(*form_of(page)), refused=refused))
+            for obj in ours:
+                page = world.root.get(url_of(obj))
+                probe.writes += [Call("post", url_of(obj), data) for data in rewired(world, *form_of(page))]
+        elif view == "delete":
+            probe.writes = [Call("post", url_of(o), {"post": "yes"}, refused=refused) for o in theirs]
+    return probe
+
+
+def _no_rows(response, client) -> list[str]:
+    entries = response.context["entries"] if response.context and "entries" in response.context else []
+    return [f"the search found {len(entries)} of A's entries"] if entries else []
+
+
+def _no_accesses(response, client) -> list[str]:
+    report = response.context["report"] if response.context and "report" in response.context else None
+    return [f"the report lists {len(report.accesses)} of A's uses"] if report and report.accesses else []
+
+
+def _probe_audit_log(world: World) -> Probe:
+    url = reverse("web:audit_log")
+    search = {"cpr": A_CITIZEN, "purpose": "Isolationstest", "actor": "", "action": "", "date_from": "", "date_to": ""}
+    actors = [user.pk for user in world.rows(apps.get_model("auth.user"), world.a)]
+    return Probe(
+        reads=[
+            Call("get", url),
+            *(Call("get", f"{url}?actor={pk}") for pk in actors),
+            Call("post", url, search, check=_no_rows),
+            Call("post", url, {**search, "date_from": "1987-01-01", "date_to": "1987-12-31"}, check=_no_rows),
+        ]
+    )
+
+
+def _probe_access_report(world: World) -> Probe:
+    url = reverse("web:access_report")
+    return Probe(
+        reads=[Call("get", url), Call("post", url, {"cpr": A_CITIZEN, "purpose": "Isolationstest"}, check=_no_accesses)]
+    )
+
+
+def _probe_choose_counter(world: World) -> Probe:
+    url = reverse("web:choose_counter")
+    theirs = {c.pk for c in world.rows(Counter, world.a)}
+
+    def stands_at_home(response, client) -> list[str]:
+        counter = client.get(reverse("web:home")).context["current_counter"]
+        return [f"the staff member now stands at A's counter {counter}"] if counter and counter.pk in theirs else []
+
+    return Probe(
+        reads=[Call("get", url)],
+        writes=[Call("post", url, {"counter": str(pk)}, check=stands_at_home) for pk in sorted(theirs)],
+    )
+
+
+def _probe_autocomplete(world: World) -> Probe:
+    """Every foreign key and many-to-many field of every model, searched through its target's admin.
+
+    Django only asks that the target's admin has search_fields, not that the field is in autocomplete_fields.
+    """
+    url = reverse("admin:autocomplete")
+    calls = []
+    for model in apps.get_models():
+        for relation in model._meta.get_fields():
+            forward = relation.is_relation and not relation.auto_created
+            target = getattr(relation.remote_field, "model", None) if forward else None
+            model_admin = admin.site._registry.get(target)
+            if model_admin is None or not model_admin.search_fields:
+                continue
+            theirs = (
+                {str(pk) for pk in world.rows(target, world.a).values_list("pk", flat=True)}
+                if target._meta.label_lower in MUNICIPAL_ROWS
+                else set()
+            )
+
+            def none_of_theirs(response, client, theirs=theirs) -> list[str]:
+                if response.status_code != 200:
+                    return []
+                ids = {row["id"] for row in response.json()["results"]}
+                return [f"A's rows {sorted(ids & theirs)} offered"] if ids & theirs else []
+
+            query = f"app_label={model._meta.app_label}&model_name={model._meta.model_name}&field_name={relation.name}"
+            calls += [Call("get", f"{url}?{query}&term={term}", check=none_of_theirs) for term in ("", A_MARK)]
+    return Probe(reads=calls)
+
+
+def _probe_view_on_site(world: World) -> Probe:
+    calls = []
+    for label in MUNICIPAL_ROWS:
+        model = apps.get_model(label)
+        content_type = ContentType.objects.get_for_model(model)
+        for side, refused in ((world.a, True), (world.b, False)):
+            for obj in world.rows(model, side)[:2]:
+                calls.append(
+                    Call("get", reverse("admin:view_on_site", args=[content_type.pk, obj.pk]), refused=refused)
+                )
+    return Probe(reads=calls)
+
+
+def _probe_user_password(world: World) -> Probe:
+    user_model = apps.get_model("auth.user")
+    theirs, ours = world.rows(user_model, world.a), world.rows(user_model, world.b)
+
+    def url_of(user):
+        return reverse("admin:auth_user_password_change", args=[user.pk])
+
+    password = {"password1": "Hijack-2026-pw!", "password2": "Hijack-2026-pw!", "usable_password": "true"}
+    return Probe(
+        reads=[Call("get", url_of(u), refused=True) for u in theirs] + [Call("get", url_of(u)) for u in ours],
+        writes=[Call("post", url_of(u), password, refused=True) for u in theirs],
+    )
+
+
+def _get(name: str) -> Callable[[World], Probe]:
+    return lambda world: Probe(reads=[Call("get", reverse(name))])
+
+
+PROBES: dict[str, Callable[[World], Probe]] = {
+    "admin:index": _get("admin:index"),
+    "admin:app_list": lambda world: Probe(
+        reads=[
+            Call("get", reverse("admin:app_list", args=[label]))
+            for label in sorted({m._meta.app_label for m in admin.site._registry})
+        ]
+    ),
+    "admin/(?P<url>.*)$": lambda world: Probe(reads=[Call("get", "/admin/findes-ikke/")]),
+    "admin:autocomplete": _probe_autocomplete,
+    "admin:view_on_site": _probe_view_on_site,
+    "admin:auth_user_password_change": _probe_user_password,
+    "web:home": _get("web:home"),
+    "web:choose_counter": _probe_choose_counter,
+    "web:services": lambda world: Probe(
+        reads=[
+            Call("get", reverse("web:services")),
+            Call("get", f"{reverse('web:services')}?q={A_MARK}&kind={Kind.AUTHORITY}"),
+            Call("get", reverse("web:services"), headers={"HX-Request": "true"}),
+        ]
+    ),
+    "web:service": lambda world: Probe(
+        reads=[Call("get", reverse("web:service", args=[s.key])) for s in Service.objects.order_by("key")]
+    ),
+    "web:life_event": lambda world: Probe(
+        reads=[Call("get", reverse("web:life_event", args=[e.key])) for e in LifeEvent.objects.order_by("key")]
+    ),
+    "web:audit_log": _probe_audit_log,
+    "web:access_report": _probe_access_report,
+}
+
+
+def probe_for(world: World, view: str) -> Probe:
+    if view not in ISOLATION_MATRIX:
+        pytest.fail(f"{view} is not in the isolation matrix: {ADD_IT}", pytrace=False)
+    if view in PROBES:
+        return PROBES[view](world)
+    if view in ADMIN_MODEL_VIEWS:
+        return admin_probe(world, *ADMIN_MODEL_VIEWS[view])
+    if ISOLATION_MATRIX[view] == MUNICIPAL:
+        pytest.fail(f"{view} is MUNICIPAL but has no probe: add one to PROBES in {__name__}", pytrace=False)
+    try:
+        return Probe(reads=[Call("get", reverse(view))])
+    except NoReverseMatch:
+        pytest.fail(f"{view} takes arguments: add a probe to PROBES in {__name__} that fills them", pytrace=False)
+
+
+ADD_IT = (
+    f"add it to ISOLATION_MATRIX in {__name__.replace('.', '/')}.py as PUBLIC, SHARED or MUNICIPAL; "
+    "a MUNICIPAL page that is not a standard admin view also needs a probe in PROBES"
+)
+
+# Running the probes
+
+
+def leaks(text: str, sent: str) -> list[str]:
+    """A's markers in `text`, except what the request itself sent (a search term echoed back is no leak)."""
+    echoed = {m.group(0).casefold() for m in MARKER.finditer(sent)}
+    found = [m.group(0) for m in MARKER.finditer(text) if m.group(0).casefold() not in echoed]
+    if A_YEAR in text and A_YEAR not in sent:
+        at = text.index(A_YEAR)
+        found.append(f"{A_YEAR} in …{text[max(at - 60, 0) : at + 20]}…")
+    return sorted(set(found))
+
+
+def run(client: Client, call: Call, *, expectations: bool = True, known: str = "") -> list[str]:
+    """The problems one request shows, following local redirects; `known` is text the user may see anyway."""
+    send = getattr(client, call.method)
+    response = send(call.url, call.data, headers=call.headers)
+    sent = f"{call} {known}"
+    problems = []
+    if expectations and call.refused and response.status_code not in (302, 403, 404):
+        problems.append(f"{call}: answered {response.status_code}, not a refusal (302, 403 or 404)")
+    hops = [response]
+    while response.status_code in (301, 302, 303) and response["Location"].startswith("/") and len(hops) < 5:
+        response = client.get(response["Location"])
+        hops.append(response)
+    for hop in hops:
+        if hop.status_code >= 500:
+            problems.append(f"{call}: {hop.status_code} {getattr(hop, 'exc_info', None) and hop.exc_info[1]!r}")
+        found = leaks(hop.content.decode(errors="replace") + hop.get("Location", ""), sent)
+        if found:
+            problems.append(f"{call}: A's data on the page: {', '.join(found)}")
+    if expectations and call.check is not None:
+        problems += [f"{call}: {problem}" for problem in call.check(hops[-1], client)]
+    return problems
+
+
+def assert_isolated(world: World, user: str, calls: list[Call]) -> None:
+    assert calls, "the probe made no request"
+    before = snapshot(world)
+    client = world.client(user)
+    problems = [problem for call in calls for problem in run(client, call)]
+    problems += [f"A's data changed: {change}" for change in differences(before, snapshot(world))]
+    problems += [f"B's row now points at A's: {link}" for link in cross_links(world)]
+    assert not problems, "\n".join(problems)
+
+
+# The tests
+
+
+def test_every_page_and_admin_view_is_in_the_isolation_matrix():
+    missing = [view for view in VIEWS if view not in ISOLATION_MATRIX]
+    assert not missing, f"Not in the isolation matrix: {', '.join(missing)}. For each, {ADD_IT}."
+
+
+def test_the_isolation_matrix_names_only_pages_that_exist():
+    gone = [view for view in ISOLATION_MATRIX if view not in VIEWS]
+    assert not gone, f"In the isolation matrix but not a page any more: {', '.join(gone)}; remove them."
+
+
+def test_every_municipal_page_has_a_probe():
+    without = [
+        view
+        for view, cls in ISOLATION_MATRIX.items()
+        if cls == MUNICIPAL and view not in PROBES and view not in ADMIN_MODEL_VIEWS
+    ]
+    assert not without, f"MUNICIPAL pages without a probe in PROBES: {', '.join(without)}"
+
+
+def test_every_model_is_in_the_snapshot():
+    labels = {model._meta.label_lower for model in apps.get_models()}
+    unknown = labels - MUNICIPAL_ROWS.keys() - SHARED_ROWS - NOT_DATA
+    assert not unknown, (
+        f"Models the isolation snapshot does not know: {', '.join(sorted(unknown))}. Add each to MUNICIPAL_ROWS "
+        "(with the lookup to its municipality), SHARED_ROWS or NOT_DATA."
+    )
+
+
+@pytest.mark.parametrize(("view", "user"), READ_CASES)
+def test_other_municipality_sees_nothing(world, view, user):
+    probe = probe_for(world, view)
+    assert changes_data(view) or not probe.writes, f"{view} has posts to try: add it to changes_data()"
+    assert_isolated(world, user, probe.reads)
+
+
+@pytest.mark.parametrize(("view", "user"), WRITE_CASES)
+def test_other_municipality_changes_nothing(world, view, user):
+    assert_isolated(world, user, probe_for(world, view).writes)
+
+
+# Controls: the same requests by A's own manager find A's markers, so the checks above can fail.
+
+OWNER_SEES_NO_MARKER = {
+    "web:choose_counter": "takes only a POST; its probe checks where the staff member stands afterwards",
+    "admin:organisation_site_add": "a manager's form lists no rows: the municipality is theirs, the inlines are empty",
+    "admin:organisation_serviceoverride_add": "the form lists only the shared catalogue",
+    "admin:privacy_retentionsetting_add": "the form has only a kind and a number of days",
+    **dict.fromkeys(
+        [*admin_views("auth.user", MUNICIPAL), "admin:auth_user_password_change"],
+        "only administrators use the user admin: a manager gets 403 on their own municipality's users too",
+    ),
+}
+
+
+@pytest.mark.parametrize(
+    "view",
+    [v for v in VIEWS if ISOLATION_MATRIX.get(v) == MUNICIPAL and v not in OWNER_SEES_NO_MARKER],
+)
+def test_the_owner_sees_the_markers_the_matrix_looks_for(world, view):
+    owner = world.a.manager.user
+    # Their own name is on every page they see; it proves nothing about the page.
+    own = " ".join([owner.username, owner.first_name, owner.last_name, owner.email])
+    client = world.client("owner")
+    found = [
+        problem
+        for call in probe_for(world, view).reads
+        for problem in run(client, call, expectations=False, known=own)
+        if "A's data on the page" in problem
+    ]
+    assert found, f"A's own manager sees none of A's other markers on {view}: the probe could not find a leak there"
+
+
+def test_the_snapshot_notices_a_change_by_the_owner(world):
+    site = world.rows(Site, world.a).first()
+    url = reverse("admin:organisation_site_change", args=[site.pk])
+    before = snapshot(world)
+    response = world.client("owner").post(url, hostile(*form_of(world.root.get(url))))
+    assert response.status_code == 302
+    assert any(
+        change.startswith(f"organisation.site #{site.pk} changed: name")
+        for change in differences(before, snapshot(world))
+    )
+
+
+# Library staff and authority work. Nothing hides an authority service's guidance from library staff
+# today: the service page shows it to everyone, with the policy's verdict. The verdict is what is checked,
+# and that it follows the staff member's own municipality's policy, not the other's.
+
+LIBRARY_VERDICTS = [
+    pytest.param(
+        "a",
+        "passport-application",
+        "Din bemyndigelse til Pas er tilbagekaldt — henvis til en borgerservicemedarbejder.",
+        id="roskilde-allows-library-staff-passports-but-the-authorisation-is-revoked",
+    ),
+    pytest.param(
+        "a",
+        "address-change",
+        "Kommunen tillader ikke, at biblioteksmedarbejdere behandler Flytning — henvis til en "
+        "borgerservicemedarbejder.",
+        id="roskilde-does-not-allow-library-staff-this-service",
+    ),
+    pytest.param(
+        "b",
+        "passport-application",
+        "Biblioteksmedarbejdere udfører ikke myndighedsopgaver i kommunen — henvis til en borgerservicemedarbejder.",
+        id="frederiksberg-allows-no-authority-work-whatever-roskilde-allows",
+    ),
+]
+
+
+@pytest.mark.parametrize(("side", "key", "verdict"), LIBRARY_VERDICTS)
+def test_library_staff_are_told_to_refer_authority_work_by_their_own_municipalitys_policy(world, side, key, verdict):
+    own = getattr(world, side)
+    client = Client()
+    client.force_login(own.librarian.user)
+    session = client.session
+    session[SESSION_COUNTER_KEY] = own.library_counter.pk
+    session.save()
+    content = client.get(reverse("web:service", args=[key])).content.decode()
+    assert verdict in content
+    assert "Du kan behandle den her" not in content
