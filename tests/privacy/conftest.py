@@ -1,4 +1,5 @@
 import pytest
+from django.apps import apps
 from django.db import connection
 
 from tests.factories import MunicipalityFactory
@@ -26,3 +27,13 @@ def tamper(sql: str, params=()) -> None:
         cursor.execute(sql, params)
         if connection.vendor == "postgresql":
             cursor.execute("SET LOCAL session_replication_role = origin")
+
+
+def every_stored_value() -> str:
+    """Every column of every row of every table Skranke's models own, as one text."""
+    return "\n".join(
+        str(value)
+        for model in apps.get_models(include_auto_created=True)
+        for row in model._base_manager.values_list()
+        for value in row
+    )

@@ -6,12 +6,13 @@ import logging
 
 import pytest
 from django import forms
-from django.apps import apps
 from django.db import connection
 from django.urls import reverse
 
 import skranke.web.forms
 from tests.factories import ManagerFactory, StaffMemberFactory
+
+from .conftest import every_stored_value
 
 pytestmark = pytest.mark.django_db
 
@@ -34,15 +35,6 @@ def test_every_form_with_a_cpr_field_is_in_this_test():
     covered = {form for form, _data in FORMS_TAKING_CPR.values()}
     # CitizenForm is the shared base of the two.
     assert with_cpr - {"CitizenForm"} == covered
-
-
-def every_stored_value() -> str:
-    return "\n".join(
-        str(value)
-        for model in apps.get_models(include_auto_created=True)
-        for row in model._base_manager.values_list()
-        for value in row
-    )
 
 
 @pytest.fixture

@@ -3,7 +3,6 @@
 import datetime as dt
 
 import pytest
-from django.apps import apps
 from django.utils import timezone
 
 from skranke.privacy.cpr import parse
@@ -11,21 +10,14 @@ from skranke.privacy.models import Action
 from skranke.privacy.services import audit_record, citizen_access_report, purge
 from tests.factories import UserFactory
 
+from .conftest import every_stored_value
+
 pytestmark = pytest.mark.django_db
 
 CPR = "0707614285"
 NAME = "Jens Testesen"
 EMAIL = "jens.testesen@example.dk"
 CLEAR_CPR = [CPR, f"{CPR[:6]}-{CPR[6:]}", f"{CPR[:6]} {CPR[6:]}"]
-
-
-def every_stored_value() -> str:
-    """Every column of every row of every table Skranke's models own, as one text."""
-    values = []
-    for model in apps.get_models(include_auto_created=True):
-        for row in model._base_manager.values_list():
-            values.extend(str(value) for value in row)
-    return "\n".join(values)
 
 
 def seed(municipality) -> None:

@@ -4,7 +4,7 @@ import pytest
 
 from skranke.organisation.models import Area, SiteKind, StaffGroup
 from skranke.web.workplace import SESSION_COUNTER_KEY
-from tests.factories import CounterFactory, MunicipalityFactory, SiteFactory, StaffMemberFactory
+from tests.factories import CounterFactory, ManagerFactory, MunicipalityFactory, SiteFactory, StaffMemberFactory
 
 
 @pytest.fixture
@@ -64,4 +64,15 @@ def librarian_client(client, librarian):
 @pytest.fixture
 def officer_client(client, officer):
     client.force_login(officer.user)
+    return client
+
+
+@pytest.fixture
+def manager(municipality):
+    return ManagerFactory(municipality=municipality, user__username="leder", user__first_name="Mette")
+
+
+@pytest.fixture
+def manager_client(client, manager):
+    client.force_login(manager.user)
     return client

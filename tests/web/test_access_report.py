@@ -8,23 +8,12 @@ from django.utils import timezone
 from skranke.privacy.cpr import citizen_hash, parse
 from skranke.privacy.models import Action, AuditEntry
 from skranke.privacy.services import audit_record
-from tests.factories import ManagerFactory, MunicipalityFactory, StaffMemberFactory
+from tests.factories import MunicipalityFactory, StaffMemberFactory
 
 URL = reverse("web:access_report")
 CPR = "0101901238"
 OTHER_CPR = "0202851238"
 PURPOSE = "Borgerens anmodning om indsigt, sag 2026-1234"
-
-
-@pytest.fixture
-def manager(municipality):
-    return ManagerFactory(municipality=municipality, user__username="leder-mette", user__first_name="Mette")
-
-
-@pytest.fixture
-def manager_client(client, manager):
-    client.force_login(manager.user)
-    return client
 
 
 def record(staff, cpr: str, purpose: str, *, action=Action.READ, client_address="10.1.2.3"):

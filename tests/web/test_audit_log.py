@@ -21,17 +21,6 @@ CPR_OK = "0101901238"
 OTHER_CPR = "0202851238"
 
 
-@pytest.fixture
-def manager(municipality):
-    return ManagerFactory(municipality=municipality, user__username="leder", user__first_name="Mette")
-
-
-@pytest.fixture
-def manager_client(client, manager):
-    client.force_login(manager.user)
-    return client
-
-
 def record(staff, *, action=Action.READ, cpr=None, purpose="", object_type="contacts.contact", object_id=7, **kwargs):
     """An entry made the way the other apps make them; a citizen's entry needs a purpose."""
     return audit_record(
