@@ -119,6 +119,10 @@ MUNICIPAL_ROWS = {
     "privacy.auditentry": "municipality",
     "privacy.auditchain": "municipality",
     "privacy.retentionsetting": "municipality",
+    "queues.queue": "site__municipality",
+    "queues.ticketday": "queue__site__municipality",
+    "queues.ticket": "queue__site__municipality",
+    "queues.ticketservice": "ticket__queue__site__municipality",
     "auth.user": "staff_member__municipality",
     "admin.logentry": "user__staff_member__municipality",
 }

@@ -96,6 +96,7 @@ INSTALLED_APPS = [
     "skranke.privacy",
     "skranke.catalogue",
     "skranke.organisation",
+    "skranke.queues",
     "skranke.web",
 ]
 

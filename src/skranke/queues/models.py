@@ -1,0 +1,126 @@
+"""Walk-in queues at a site and their tickets."""
+
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from skranke.catalogue.models import Service
+from skranke.organisation.models import Area, Counter, Site
+
+
+class Queue(models.Model):
+    site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="queues", verbose_name=_("lokation"))
+    name = models.CharField(_("navn"), max_length=100, help_text=_("Som borgeren ser det, fx »Pas og kørekort«."))
+    area = models.CharField(_("område"), max_length=16, choices=Area.choices)
+    letter = models.CharField(_("bogstav"), max_length=1, help_text=_("Står foran nummeret: »B 007«."))
+    services = models.ManyToManyField(Service, related_name="queues", verbose_name=_("ydelser"))
+    active = models.BooleanField(_("aktiv"), default=True)
+
+    class Meta:
+        verbose_name = _("kø")
+        verbose_name_plural = _("køer")
+        ordering = ["site", "letter"]
+        constraints = [
+            models.UniqueConstraint(fields=["site", "letter"], name="queues_queue_unique_letter"),
+            models.CheckConstraint(condition=models.Q(letter__regex=r"^[A-Z]$"), name="queues_queue_letter_a_to_z"),
+        ]
+
+    def __str__(self):
+        return f"{self.site.name}: {self.name} ({self.letter})"
+
+
+class TicketDay(models.Model):
+    """The last number given in one queue on one day; locked while the next is given, so no number is given twice."""
+
+    queue = models.ForeignKey(Queue, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    last_number = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["queue", "day"], name="queues_ticketday_unique")]
+
+    def __str__(self):
+        return f"{self.queue_id} {self.day}: {self.last_number}"
+
+
+class Status(models.TextChoices):
+    WAITING = "WAITING", _("Venter")
+    CALLED = "CALLED", _("Kaldt")
+    SERVING = "SERVING", _("Betjenes")
+    DONE = "DONE", _("Færdig")
+    NO_SHOW = "NO_SHOW", _("Mødte ikke op")
+    CANCELLED = "CANCELLED", _("Annulleret")
+    TRANSFERRED = "TRANSFERRED", _("Flyttet til anden kø")
+
+
+class Channel(models.TextChoices):
+    WALK_IN = "WALK_IN", _("Uden aftale")
+    APPOINTMENT = "APPOINTMENT", _("Tidsbestilling")
+
+
+def _token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class Ticket(models.Model):
+    queue = models.ForeignKey(Queue, on_delete=models.PROTECT, related_name="tickets", verbose_name=_("kø"))
+    day = models.DateField(_("dag"))
+    number = models.PositiveIntegerField(_("nummer"))
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.WAITING)
+    channel = models.CharField(_("kanal"), max_length=12, choices=Channel.choices, default=Channel.WALK_IN)
+    services = models.ManyToManyField(Service, through="TicketService", related_name="+", verbose_name=_("ydelser"))
+    # The phone page's address: unguessable, never the ticket's id.
+    token = models.CharField(max_length=40, unique=True, default=_token, editable=False)
+    # Only to tell the citizen it is their turn; deleted after the retention period.
+    phone = models.CharField(_("telefon"), max_length=16, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    issued_at = models.DateTimeField(_("trukket"))
+    called_at = models.DateTimeField(_("kaldt"), null=True, blank=True)
+    started_at = models.DateTimeField(_("betjening startet"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("afsluttet"), null=True, blank=True)
+    counter = models.ForeignKey(
+        Counter, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("skranke")
+    )
+    staff = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("medarbejder"),
+    )
+    recalls = models.PositiveSmallIntegerField(_("kaldt igen"), default=0)
+    # The estimate given at issue time, kept to measure its accuracy later.
+    estimate_low = models.PositiveIntegerField(_("ventetid fra (minutter)"), null=True, blank=True)
+    estimate_high = models.PositiveIntegerField(_("ventetid til (minutter)"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("kønummer")
+        verbose_name_plural = _("kønumre")
+        ordering = ["issued_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["queue", "day", "number"], name="queues_ticket_unique_number"),
+        ]
+        indexes = [models.Index(fields=["queue", "status", "issued_at"], name="queues_ticket_waiting")]
+
+    def __str__(self):
+        return self.label
+
+    @property
+    def label(self) -> str:
+        return f"{self.queue.letter} {self.number:03d}"
+
+
+class TicketService(models.Model):
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="ticket_services")
+    service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="+")
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["ticket", "position"]
+        constraints = [models.UniqueConstraint(fields=["ticket", "service"], name="queues_ticketservice_unique")]
+
+    def __str__(self):
+        return f"{self.ticket_id}: {self.service_id}"

@@ -1,0 +1,232 @@
+"""The walk-in flow: issue a ticket, call the next one, and every move a ticket may make.
+
+Every state change goes through `_move()`, which refuses any move not in
+MOVES, inside the transaction of the change and on a locked row.
+"""
+
+import datetime as dt
+import re
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+from django.db.models import Case, IntegerField, Value, When
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from skranke.catalogue.models import Service, localized
+from skranke.errors import SkrankeError
+from skranke.organisation.models import Counter, OpeningHours, StaffMember
+from skranke.organisation.policy import check
+from skranke.organisation.selectors import override_for
+from skranke.queues.models import Channel, Queue, Status, Ticket, TicketDay, TicketService
+
+MOVES: dict[str, set[str]] = {
+    Status.WAITING: {Status.CALLED, Status.CANCELLED, Status.TRANSFERRED},
+    Status.CALLED: {Status.CALLED, Status.SERVING, Status.NO_SHOW, Status.TRANSFERRED, Status.CANCELLED},
+    Status.SERVING: {Status.DONE, Status.TRANSFERRED},
+    Status.DONE: set(),
+    Status.NO_SHOW: set(),
+    Status.CANCELLED: set(),
+    Status.TRANSFERRED: set(),
+}
+# Danish mobile and landline numbers: eight digits, optionally after +45 or 0045.
+_PHONE = re.compile(r"(?:\+45|0045)?(\d{8})")
+
+
+def _move(ticket: Ticket, to: str) -> None:
+    if to not in MOVES[ticket.status]:
+        raise SkrankeError(
+            _("Kønummer %(ticket)s er %(status)s og kan ikke blive %(to)s.")
+            % {"ticket": ticket.label, "status": ticket.get_status_display().lower(), "to": Status(to).label.lower()},
+            code="conflict",
+        )
+    ticket.status = to
+
+
+def _locked(ticket: Ticket) -> Ticket:
+    return Ticket.objects.select_for_update().select_related("queue__site").get(pk=ticket.pk)
+
+
+def clean_phone(raw: str) -> str:
+    compact = re.sub(r"[\s\-()]", "", raw or "")
+    if not compact:
+        return ""
+    match = _PHONE.fullmatch(compact)
+    if not match:
+        raise SkrankeError(_("Telefonnummeret skal have 8 cifre, fx 12 34 56 78."), code="invalid", field="phone")
+    return match.group(1)
+
+
+def clean_email(raw: str) -> str:
+    value = (raw or "").strip()
+    if not value:
+        return ""
+    try:
+        validate_email(value)
+    except ValidationError:
+        raise SkrankeError(
+            _("E-mailadressen ser forkert ud, fx navn@eksempel.dk."), code="invalid", field="email"
+        ) from None
+    return value
+
+
+def is_open(*, queue: Queue, at: dt.datetime) -> bool:
+    local = timezone.localtime(at)
+    return OpeningHours.objects.filter(
+        site=queue.site, area=queue.area, weekday=local.weekday(), opens__lte=local.time(), closes__gt=local.time()
+    ).exists()
+
+
+@transaction.atomic
+def ticket_issue(
+    *,
+    queue: Queue,
+    services: list[Service],
+    channel: str = Channel.WALK_IN,
+    phone: str = "",
+    email: str = "",
+    now: dt.datetime | None = None,
+) -> Ticket:
+    """A new waiting ticket with the next number of the queue's day."""
+    now = now or timezone.now()
+    site = queue.site
+    if not (queue.active and site.active):
+        raise SkrankeError(_("Køen %(queue)s er lukket.") % {"queue": queue.name}, code="closed")
+    if not is_open(queue=queue, at=now):
+        raise SkrankeError(
+            _("%(site)s har lukket for %(area)s lige nu.") % {"site": site.name, "area": queue.get_area_display()},
+            code="closed",
+        )
+    if not services:
+        raise SkrankeError(_("Vælg mindst én ting, du skal have hjælp til."), code="invalid", field="services")
+    if channel not in Channel.values:
+        raise SkrankeError(_("Ukendt kanal."), code="invalid")
+    served = set(queue.services.values_list("pk", flat=True))
+    municipality = site.municipality
+    for service in services:
+        override = override_for(municipality=municipality, service=service)
+        if service.retired or (override is not None and not override.enabled):
+            raise SkrankeError(
+                _("%(service)s tilbydes ikke her.") % {"service": localized(service, "name")},
+                code="invalid",
+                field="services",
+            )
+        if service.pk not in served:
+            raise SkrankeError(
+                _("%(service)s hører ikke til køen %(queue)s.")
+                % {"service": localized(service, "name"), "queue": queue.name},
+                code="invalid",
+                field="services",
+            )
+    phone, email = clean_phone(phone), clean_email(email)
+
+    day = timezone.localdate(now)
+    sequence, _created = TicketDay.objects.select_for_update().get_or_create(queue=queue, day=day)
+    sequence.last_number += 1
+    sequence.save(update_fields=["last_number"])
+    ticket = Ticket.objects.create(
+        queue=queue,
+        day=day,
+        number=sequence.last_number,
+        channel=channel,
+        phone=phone,
+        email=email,
+        issued_at=now,
+    )
+    TicketService.objects.bulk_create(
+        TicketService(ticket=ticket, service=service, position=index) for index, service in enumerate(services)
+    )
+    return ticket
+
+
+def _allowed_services(*, staff: StaffMember, counter: Counter, queues, at: dt.datetime) -> tuple[set[int], set[int]]:
+    services = Service.objects.filter(queues__in=queues).distinct()
+    allowed, refused = set(), set()
+    for service in services:
+        (allowed if check(staff=staff, service=service, counter=counter, at=at) else refused).add(service.pk)
+    return allowed, refused
+
+
+@transaction.atomic
+def ticket_call_next(*, counter: Counter, staff: StaffMember, now: dt.datetime | None = None) -> Ticket | None:
+    """The oldest waiting ticket this staff member may handle at this counter; checked-in appointments first.
+
+    The row is taken with SELECT ... FOR UPDATE SKIP LOCKED, so two counters
+    calling at the same moment get two different tickets, never the same one.
+    """
+    now = now or timezone.now()
+    if counter.site.municipality_id != staff.municipality_id:
+        raise SkrankeError(_("Skranken hører til en anden kommune end din."), code="forbidden")
+    queues = Queue.objects.filter(site=counter.site, area=counter.area, active=True)
+    _allowed, refused = _allowed_services(staff=staff, counter=counter, queues=queues, at=now)
+    candidates = (
+        Ticket.objects.filter(queue__in=queues, day=timezone.localdate(now), status=Status.WAITING)
+        .exclude(ticket_services__service__in=refused)
+        .annotate(
+            walk_in=Case(
+                When(channel=Channel.APPOINTMENT, then=Value(0)), default=Value(1), output_field=IntegerField()
+            )
+        )
+        .order_by("walk_in", "issued_at", "pk")
+    )
+    ticket = candidates.select_for_update(skip_locked=True, of=("self",)).first()
+    if ticket is None:
+        return None
+    _move(ticket, Status.CALLED)
+    ticket.counter, ticket.staff, ticket.called_at = counter, staff.user, now
+    ticket.save(update_fields=["status", "counter", "staff", "called_at"])
+    return ticket
+
+
+@transaction.atomic
+def ticket_recall(*, ticket: Ticket, staff: StaffMember, now: dt.datetime | None = None) -> Ticket:
+    ticket = _locked(ticket)
+    _ensure_own(ticket, staff)
+    _move(ticket, Status.CALLED)
+    ticket.recalls += 1
+    ticket.called_at = now or timezone.now()
+    ticket.save(update_fields=["status", "recalls", "called_at"])
+    return ticket
+
+
+@transaction.atomic
+def ticket_start(*, ticket: Ticket, staff: StaffMember, now: dt.datetime | None = None) -> Ticket:
+    ticket = _locked(ticket)
+    _ensure_own(ticket, staff)
+    _move(ticket, Status.SERVING)
+    ticket.started_at = now or timezone.now()
+    ticket.save(update_fields=["status", "started_at"])
+    return ticket
+
+
+@transaction.atomic
+def ticket_no_show(*, ticket: Ticket, staff: StaffMember, min_recalls: int = 1, now=None) -> Ticket:
+    """A citizen who did not come after being called and recalled `min_recalls` times."""
+    ticket = _locked(ticket)
+    _ensure_own(ticket, staff)
+    if ticket.status == Status.CALLED and ticket.recalls < min_recalls:
+        raise SkrankeError(
+            _("Kald %(ticket)s igen først (mindst %(count)d gang(e)), før det registreres som udeblevet.")
+            % {"ticket": ticket.label, "count": min_recalls},
+            code="conflict",
+        )
+    _move(ticket, Status.NO_SHOW)
+    ticket.finished_at = now or timezone.now()
+    ticket.save(update_fields=["status", "finished_at"])
+    return ticket
+
+
+def _ensure_own(ticket: Ticket, staff: StaffMember) -> None:
+    if ticket.queue.site.municipality_id != staff.municipality_id:
+        raise SkrankeError(_("Kønummeret hører til en anden kommune."), code="forbidden")
+
+
+def purge_ticket_contact(*, municipality, cutoff: dt.datetime, dry_run: bool) -> int:
+    """Clear phone numbers and e-mail addresses of tickets issued before `cutoff`; the tickets stay for statistics."""
+    tickets = Ticket.objects.filter(queue__site__municipality=municipality, issued_at__lt=cutoff).exclude(
+        phone="", email=""
+    )
+    if dry_run:
+        return tickets.count()
+    return tickets.update(phone="", email="")

@@ -1,0 +1,87 @@
+"""On PostgreSQL, 8 processes issuing and 4 calling at once for 10 seconds: no number twice, no ticket called twice."""
+
+import multiprocessing
+import time
+
+import pytest
+from django.db import connection, connections
+
+from skranke.organisation.models import Counter, StaffMember
+from skranke.queues.models import Queue, Status, Ticket
+from tests.factories import AuthorisationFactory, CounterFactory
+
+ISSUERS = 8
+CALLERS = 4
+SECONDS = 10
+
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(connection.vendor != "postgresql", reason="concurrency is proven on PostgreSQL"),
+]
+
+
+def _fresh_connections() -> None:
+    # A forked child must not share the parent's database socket.
+    for conn in connections.all():
+        conn.inc_thread_sharing()
+        conn.connection = None
+
+
+def _issue(queue_id: int, start, results) -> None:
+    _fresh_connections()
+    from skranke.queues.services import ticket_issue
+
+    queue = Queue.objects.select_related("site__municipality").get(pk=queue_id)
+    services = list(queue.services.all())
+    start.wait()
+    issued, deadline = 0, time.monotonic() + SECONDS
+    while time.monotonic() < deadline:
+        ticket_issue(queue=queue, services=services)
+        issued += 1
+    results.put(("issued", issued))
+    connections.close_all()
+
+
+def _call(counter_id: int, staff_id: int, start, results) -> None:
+    _fresh_connections()
+    from skranke.queues.services import ticket_call_next
+
+    counter = Counter.objects.select_related("site").get(pk=counter_id)
+    staff = StaffMember.objects.select_related("municipality", "user").get(pk=staff_id)
+    start.wait()
+    called, deadline = [], time.monotonic() + SECONDS
+    while time.monotonic() < deadline:
+        ticket = ticket_call_next(counter=counter, staff=staff)
+        if ticket is not None:
+            called.append(ticket.pk)
+    results.put(("called", called))
+    connections.close_all()
+
+
+def test_no_duplicate_number_and_no_ticket_called_twice(borgerservice, passport, mitid, site, officer):
+    AuthorisationFactory(staff_member=officer, service=passport)
+    AuthorisationFactory(staff_member=officer, service=mitid)
+    counters = [CounterFactory(site=site, name=f"Skranke {n}", area=borgerservice.area) for n in range(CALLERS)]
+    connections.close_all()
+
+    context = multiprocessing.get_context("fork")
+    start, results = context.Barrier(ISSUERS + CALLERS), context.Queue()
+    processes = [context.Process(target=_issue, args=(borgerservice.pk, start, results)) for _ in range(ISSUERS)]
+    processes += [context.Process(target=_call, args=(c.pk, officer.pk, start, results)) for c in counters]
+    for process in processes:
+        process.start()
+    reports = [results.get(timeout=SECONDS + 60) for _ in processes]
+    for process in processes:
+        process.join(timeout=30)
+    assert [p.exitcode for p in processes] == [0] * len(processes)
+
+    issued = sum(count for kind, count in reports if kind == "issued")
+    called = [pk for kind, pks in reports if kind == "called" for pk in pks]
+    numbers = list(Ticket.objects.filter(queue=borgerservice).values_list("day", "number"))
+    assert issued > 100
+    assert len(numbers) == issued
+    assert len(set(numbers)) == len(numbers)
+    assert sorted(n for _day, n in numbers) == list(range(1, issued + 1))  # one day, no gaps
+    assert len(called) > 10
+    assert len(set(called)) == len(called), "a ticket was called twice"
+    assert Ticket.objects.filter(status=Status.CALLED).count() == len(called)
