@@ -123,6 +123,8 @@ MUNICIPAL_ROWS = {
     "queues.ticketday": "queue__site__municipality",
     "queues.ticket": "queue__site__municipality",
     "queues.ticketservice": "ticket__queue__site__municipality",
+    "contacts.contact": "site__municipality",
+    "contacts.contactservice": "contact__site__municipality",
     "auth.user": "staff_member__municipality",
     "admin.logentry": "user__staff_member__municipality",
 }

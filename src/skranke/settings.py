@@ -97,6 +97,7 @@ INSTALLED_APPS = [
     "skranke.catalogue",
     "skranke.organisation",
     "skranke.queues",
+    "skranke.contacts",
     "skranke.web",
 ]
 

@@ -128,7 +128,6 @@ def test_the_command_reports_counts_per_kind_and_dry_run_says_nothing_changed(ro
 # Kinds whose data arrive with a later issue; each registers its purger then,
 # and this list shrinks (a strict xfail turns red the day it is registered).
 ARRIVING_LATER = {
-    DataKind.CONTACT_CITIZEN: "contacts arrive with the counter day",
     DataKind.APPOINTMENT_PERSONAL: "appointments arrive with online booking",
     DataKind.SATISFACTION_COMMENT: "satisfaction arrives with the evidence issue",
 }

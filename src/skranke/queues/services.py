@@ -230,3 +230,19 @@ def purge_ticket_contact(*, municipality, cutoff: dt.datetime, dry_run: bool) ->
     if dry_run:
         return tickets.count()
     return tickets.update(phone="", email="")
+
+
+@transaction.atomic
+def ticket_done(*, ticket: Ticket, staff: StaffMember, now: dt.datetime | None = None) -> Ticket:
+    """Mark the ticket served. contacts.services.ticket_finish calls it in the transaction that records the contact."""
+    ticket = _locked(ticket)
+    _ensure_own(ticket, staff)
+    if ticket.staff_id not in (None, staff.user_id):
+        raise SkrankeError(_("Kønummer %(ticket)s betjenes af en anden.") % {"ticket": ticket.label}, code="conflict")
+    if ticket.status == Status.CALLED:
+        _move(ticket, Status.SERVING)
+        ticket.started_at = ticket.called_at
+    _move(ticket, Status.DONE)
+    ticket.finished_at = now or timezone.now()
+    ticket.save(update_fields=["status", "started_at", "finished_at"])
+    return ticket

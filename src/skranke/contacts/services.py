@@ -1,0 +1,169 @@
+"""Recording a served citizen: the policy check for every service, the outcomes, and the citizen only as a hash."""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from skranke.catalogue.models import Kind, Service, localized
+from skranke.contacts.models import Contact, ContactService, GuidanceMode, Outcome
+from skranke.errors import SkrankeError
+from skranke.organisation.models import Counter, StaffMember
+from skranke.organisation.services import policy_enforce
+from skranke.privacy.cpr import Cpr, citizen_hash
+from skranke.privacy.models import Action
+from skranke.privacy.services import audit_record
+from skranke.queues.models import Channel, Ticket
+from skranke.queues.services import ticket_done
+
+
+@dataclass(frozen=True)
+class Line:
+    service: Service
+    outcome: str
+    referred_to: str = ""
+    guidance_mode: str = ""
+
+
+def validate_lines(lines: list[Line]) -> None:
+    if not lines:
+        raise SkrankeError(_("Angiv mindst én ydelse og dens resultat."), code="invalid", field="lines")
+    seen = set()
+    for line in lines:
+        name = localized(line.service, "name")
+        if line.service.pk in seen:
+            raise SkrankeError(_("%(service)s står der to gange.") % {"service": name}, code="invalid")
+        seen.add(line.service.pk)
+        if line.outcome not in Outcome.values:
+            raise SkrankeError(_("Vælg et resultat for %(service)s.") % {"service": name}, code="invalid")
+        if line.outcome == Outcome.REFERRED and not line.referred_to.strip():
+            raise SkrankeError(
+                _("Skriv hvem borgeren er henvist til for %(service)s.") % {"service": name}, code="invalid"
+            )
+        if line.service.kind == Kind.GUIDANCE and line.guidance_mode not in GuidanceMode.values:
+            raise SkrankeError(
+                _("Angiv for %(service)s, om borgeren blev vist hvordan, eller om det blev gjort for borgeren.")
+                % {"service": name},
+                code="invalid",
+            )
+
+
+def contact_record(
+    *,
+    staff: StaffMember,
+    counter: Counter,
+    lines: list[Line],
+    ticket: Ticket | None = None,
+    cpr: Cpr | None = None,
+    power_of_attorney: bool = False,
+    started_at: dt.datetime | None = None,
+    now: dt.datetime | None = None,
+    client_address: str | None = None,
+) -> Contact:
+    """The record of one served citizen, with or without a ticket.
+
+    Every service passes the policy check first; a refusal is recorded and
+    raised before anything is saved. The CPR number, when given, is kept
+    only as the citizen hash.
+    """
+    now = now or timezone.now()
+    validate_lines(lines)
+    for line in lines:
+        policy_enforce(staff=staff, service=line.service, counter=counter, client_address=client_address, at=now)
+    with transaction.atomic():
+        return _create(
+            staff=staff,
+            counter=counter,
+            lines=lines,
+            ticket=ticket,
+            cpr=cpr,
+            power_of_attorney=power_of_attorney,
+            started_at=started_at or now,
+            now=now,
+            client_address=client_address,
+        )
+
+
+def ticket_finish(
+    *,
+    ticket: Ticket,
+    staff: StaffMember,
+    lines: list[Line],
+    cpr: Cpr | None = None,
+    power_of_attorney: bool = False,
+    now: dt.datetime | None = None,
+    client_address: str | None = None,
+) -> Contact:
+    """Finish a called or served ticket and record its contact; a ticket finished twice is refused, not doubled."""
+    now = now or timezone.now()
+    validate_lines(lines)
+    if ticket.counter is None:
+        raise SkrankeError(_("Kønummer %(ticket)s er ikke kaldt endnu.") % {"ticket": ticket.label}, code="conflict")
+    for line in lines:
+        policy_enforce(staff=staff, service=line.service, counter=ticket.counter, client_address=client_address, at=now)
+    with transaction.atomic():
+        ticket = ticket_done(ticket=ticket, staff=staff, now=now)
+        return _create(
+            staff=staff,
+            counter=ticket.counter,
+            lines=lines,
+            ticket=ticket,
+            cpr=cpr,
+            power_of_attorney=power_of_attorney,
+            started_at=ticket.started_at or now,
+            now=now,
+            client_address=client_address,
+        )
+
+
+def _create(*, staff, counter, lines, ticket, cpr, power_of_attorney, started_at, now, client_address) -> Contact:
+    if now < started_at:
+        raise SkrankeError(_("Henvendelsen slutter før den begynder; tjek tidspunkterne."), code="invalid")
+    wait = None
+    if ticket is not None and ticket.called_at is not None:
+        wait = max(0, int((ticket.called_at - ticket.issued_at).total_seconds()))
+    contact = Contact.objects.create(
+        site=counter.site,
+        counter=counter,
+        area=counter.area,
+        staff=staff.user,
+        staff_group=staff.staff_group,
+        ticket=ticket,
+        channel=ticket.channel if ticket is not None else Channel.WALK_IN,
+        started_at=started_at,
+        finished_at=now,
+        wait_seconds=wait,
+        service_seconds=max(0, int((now - started_at).total_seconds())),
+        power_of_attorney=power_of_attorney,
+        citizen=citizen_hash(cpr) if cpr is not None else None,
+    )
+    ContactService.objects.bulk_create(
+        ContactService(
+            contact=contact,
+            service=line.service,
+            outcome=line.outcome,
+            referred_to=line.referred_to.strip(),
+            guidance_mode=line.guidance_mode if line.service.kind == Kind.GUIDANCE else "",
+        )
+        for line in lines
+    )
+    audit_record(
+        municipality=counter.site.municipality,
+        action=Action.CREATE,
+        actor=staff.user,
+        client_address=client_address,
+        object_type="contacts.contact",
+        object_id=contact.pk,
+        citizen=contact.citizen,
+    )
+    return contact
+
+
+def purge_contact_citizen(*, municipality, cutoff: dt.datetime, dry_run: bool) -> int:
+    """Remove the citizen hash from contacts finished before `cutoff`; the contacts stay for statistics."""
+    contacts = Contact.objects.filter(site__municipality=municipality, finished_at__lt=cutoff, citizen__isnull=False)
+    if dry_run:
+        return contacts.count()
+    return contacts.update(citizen=None)
