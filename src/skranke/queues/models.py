@@ -92,6 +92,15 @@ class Ticket(models.Model):
         verbose_name=_("medarbejder"),
     )
     recalls = models.PositiveSmallIntegerField(_("kaldt igen"), default=0)
+    transferred_from = models.OneToOneField(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="transferred_to",
+        verbose_name=_("flyttet fra"),
+    )
+    note = models.CharField(_("note"), max_length=300, blank=True, help_text=_("Fx hvorfor nummeret blev flyttet."))
     # The estimate given at issue time, kept to measure its accuracy later.
     estimate_low = models.PositiveIntegerField(_("ventetid fra (minutter)"), null=True, blank=True)
     estimate_high = models.PositiveIntegerField(_("ventetid til (minutter)"), null=True, blank=True)

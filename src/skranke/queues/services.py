@@ -122,13 +122,10 @@ def ticket_issue(
     phone, email = clean_phone(phone), clean_email(email)
 
     day = timezone.localdate(now)
-    sequence, _created = TicketDay.objects.select_for_update().get_or_create(queue=queue, day=day)
-    sequence.last_number += 1
-    sequence.save(update_fields=["last_number"])
     ticket = Ticket.objects.create(
         queue=queue,
         day=day,
-        number=sequence.last_number,
+        number=_next_number(queue=queue, day=day),
         channel=channel,
         phone=phone,
         email=email,
@@ -138,6 +135,14 @@ def ticket_issue(
         TicketService(ticket=ticket, service=service, position=index) for index, service in enumerate(services)
     )
     return ticket
+
+
+def _next_number(*, queue: Queue, day: dt.date) -> int:
+    """The queue's next number for the day; the day's row stays locked until the caller's transaction ends."""
+    sequence, _created = TicketDay.objects.select_for_update().get_or_create(queue=queue, day=day)
+    sequence.last_number += 1
+    sequence.save(update_fields=["last_number"])
+    return sequence.last_number
 
 
 def _allowed_services(*, staff: StaffMember, counter: Counter, queues, at: dt.datetime) -> tuple[set[int], set[int]]:
@@ -245,4 +250,64 @@ def ticket_done(*, ticket: Ticket, staff: StaffMember, now: dt.datetime | None =
     _move(ticket, Status.DONE)
     ticket.finished_at = now or timezone.now()
     ticket.save(update_fields=["status", "started_at", "finished_at"])
+    return ticket
+
+
+@transaction.atomic
+def ticket_transfer(
+    *,
+    ticket: Ticket,
+    staff: StaffMember,
+    to_queue: Queue,
+    note: str = "",
+    services: list[Service] | None = None,
+    now: dt.datetime | None = None,
+) -> Ticket:
+    """Move the citizen to another queue at the same site: a new number there, keeping their place by issue time."""
+    ticket = _locked(ticket)
+    _ensure_own(ticket, staff)
+    if to_queue.site_id != ticket.queue.site_id or not to_queue.active:
+        raise SkrankeError(_("Der kan kun flyttes til en åben kø på samme lokation."), code="invalid", field="queue")
+    if to_queue.pk == ticket.queue_id:
+        raise SkrankeError(_("Kønummeret står allerede i %(queue)s.") % {"queue": to_queue.name}, code="invalid")
+    served = set(to_queue.services.values_list("pk", flat=True))
+    if services is None:
+        ordered = ticket.ticket_services.select_related("service").order_by("position")
+        services = [line.service for line in ordered if line.service_id in served]
+    if not services or any(s.pk not in served for s in services):
+        raise SkrankeError(
+            _("Vælg de ydelser, borgeren skal have hjælp til i %(queue)s.") % {"queue": to_queue.name},
+            code="invalid",
+            field="services",
+        )
+    _move(ticket, Status.TRANSFERRED)
+    ticket.finished_at = now or timezone.now()
+    ticket.save(update_fields=["status", "finished_at"])
+    moved = Ticket.objects.create(
+        queue=to_queue,
+        day=ticket.day,
+        number=_next_number(queue=to_queue, day=ticket.day),
+        channel=ticket.channel,
+        phone=ticket.phone,
+        email=ticket.email,
+        # Its place in the new queue is its original issue time.
+        issued_at=ticket.issued_at,
+        transferred_from=ticket,
+        note=note.strip()[:300],
+        estimate_low=ticket.estimate_low,
+        estimate_high=ticket.estimate_high,
+    )
+    TicketService.objects.bulk_create(
+        TicketService(ticket=moved, service=service, position=index) for index, service in enumerate(services)
+    )
+    return moved
+
+
+@transaction.atomic
+def ticket_cancel(*, ticket: Ticket, now: dt.datetime | None = None) -> Ticket:
+    """The citizen leaves before being served (from the phone page or at the counter)."""
+    ticket = _locked(ticket)
+    _move(ticket, Status.CANCELLED)
+    ticket.finished_at = now or timezone.now()
+    ticket.save(update_fields=["status", "finished_at"])
     return ticket
