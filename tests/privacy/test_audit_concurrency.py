@@ -8,6 +8,8 @@ from django.db import connection, connections
 from skranke.organisation.models import Municipality
 from skranke.privacy.chain import verify_chain
 from skranke.privacy.models import Action, AuditEntry
+from skranke.privacy.services import audit_record
+from tests.concurrency import fresh_connections
 
 WORKERS = 4
 EACH = 25
@@ -19,11 +21,7 @@ pytestmark = [
 
 
 def _append(municipality_id: int, worker: int, start) -> None:
-    # A forked child must not share the parent's database socket.
-    for conn in connections.all():
-        conn.inc_thread_sharing()
-        conn.connection = None
-    from skranke.privacy.services import audit_record
+    fresh_connections()
 
     municipality = Municipality.objects.get(pk=municipality_id)
     start.wait()

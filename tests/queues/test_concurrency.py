@@ -8,6 +8,8 @@ from django.db import connection, connections
 
 from skranke.organisation.models import Counter, StaffMember
 from skranke.queues.models import Queue, Status, Ticket
+from skranke.queues.services import ticket_call_next, ticket_issue
+from tests.concurrency import fresh_connections
 from tests.factories import AuthorisationFactory, CounterFactory
 
 ISSUERS = 8
@@ -20,16 +22,8 @@ pytestmark = [
 ]
 
 
-def _fresh_connections() -> None:
-    # A forked child must not share the parent's database socket.
-    for conn in connections.all():
-        conn.inc_thread_sharing()
-        conn.connection = None
-
-
 def _issue(queue_id: int, start, results) -> None:
-    _fresh_connections()
-    from skranke.queues.services import ticket_issue
+    fresh_connections()
 
     queue = Queue.objects.select_related("site__municipality").get(pk=queue_id)
     services = list(queue.services.all())
@@ -43,8 +37,7 @@ def _issue(queue_id: int, start, results) -> None:
 
 
 def _call(counter_id: int, staff_id: int, start, results) -> None:
-    _fresh_connections()
-    from skranke.queues.services import ticket_call_next
+    fresh_connections()
 
     counter = Counter.objects.select_related("site").get(pk=counter_id)
     staff = StaffMember.objects.select_related("municipality", "user").get(pk=staff_id)

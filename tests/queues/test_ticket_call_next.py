@@ -82,3 +82,18 @@ def test_recall_then_no_show_and_no_move_outside_the_table(borgerservice, passpo
     assert ticket.status == Status.NO_SHOW
     with pytest.raises(SkrankeError, match="mødte ikke op og kan ikke blive betjenes"):
         ticket_start(ticket=ticket, staff=officer)
+
+
+def test_only_the_one_who_called_a_ticket_may_recall_serve_or_give_it_up(
+    borgerservice, passport, citizen_counter, officer, site, now
+):
+    # The policy check ran for the caller; a colleague taking over would skip it.
+    AuthorisationFactory(staff_member=officer, service=passport)
+    ticket_issue(queue=borgerservice, services=[passport], now=now)
+    ticket = ticket_call_next(counter=citizen_counter, staff=officer, now=now)
+    colleague = StaffMemberFactory(municipality=site.municipality, staff_group=StaffGroup.LIBRARY)
+    for act in (ticket_start, ticket_recall, ticket_no_show):
+        with pytest.raises(SkrankeError, match="B 001 betjenes af en anden"):
+            act(ticket=ticket, staff=colleague)
+    ticket.refresh_from_db()
+    assert (ticket.status, ticket.recalls) == (Status.CALLED, 0)

@@ -11,6 +11,7 @@ from skranke.catalogue.models import Kind, Service, localized
 from skranke.contacts.models import Contact, ContactService, GuidanceMode, Outcome
 from skranke.errors import SkrankeError
 from skranke.organisation.models import Counter, StaffMember
+from skranke.organisation.selectors import prefetch_for_policy
 from skranke.organisation.services import policy_enforce
 from skranke.privacy.cpr import Cpr, citizen_hash
 from skranke.privacy.models import Action
@@ -50,6 +51,14 @@ def validate_lines(lines: list[Line]) -> None:
             )
 
 
+def _check(*, lines: list[Line], staff: StaffMember, counter: Counter, client_address, at: dt.datetime) -> None:
+    """Complete outcomes, and the policy check for every service: a refusal is recorded and raised before any save."""
+    validate_lines(lines)
+    prefetch_for_policy(staff)
+    for line in lines:
+        policy_enforce(staff=staff, service=line.service, counter=counter, client_address=client_address, at=at)
+
+
 def contact_record(
     *,
     staff: StaffMember,
@@ -69,9 +78,7 @@ def contact_record(
     only as the citizen hash.
     """
     now = now or timezone.now()
-    validate_lines(lines)
-    for line in lines:
-        policy_enforce(staff=staff, service=line.service, counter=counter, client_address=client_address, at=now)
+    _check(lines=lines, staff=staff, counter=counter, client_address=client_address, at=now)
     with transaction.atomic():
         return _create(
             staff=staff,
@@ -98,11 +105,9 @@ def ticket_finish(
 ) -> Contact:
     """Finish a called or served ticket and record its contact; a ticket finished twice is refused, not doubled."""
     now = now or timezone.now()
-    validate_lines(lines)
     if ticket.counter is None:
         raise SkrankeError(_("Kønummer %(ticket)s er ikke kaldt endnu.") % {"ticket": ticket.label}, code="conflict")
-    for line in lines:
-        policy_enforce(staff=staff, service=line.service, counter=ticket.counter, client_address=client_address, at=now)
+    _check(lines=lines, staff=staff, counter=ticket.counter, client_address=client_address, at=now)
     with transaction.atomic():
         ticket = ticket_done(ticket=ticket, staff=staff, now=now)
         return _create(

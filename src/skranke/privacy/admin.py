@@ -60,7 +60,8 @@ class RetentionSettingForm(forms.ModelForm):
 
     def clean_days(self):
         try:
-            return validate_retention_days(self.cleaned_data.get("days"), kind=self.data.get("kind", ""))
+            kind = self.data.get("kind") or self.instance.kind
+            return validate_retention_days(self.cleaned_data.get("days"), kind=kind)
         except SkrankeError as error:
             raise ValidationError(str(error)) from None
 

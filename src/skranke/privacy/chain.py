@@ -8,6 +8,8 @@ from dataclasses import dataclass
 
 from django.conf import settings
 
+from skranke.privacy.models import AuditChain, AuditEntry
+
 GENESIS = "0" * 64
 
 
@@ -46,7 +48,6 @@ def chain_seal(chain) -> str:
 @dataclass(frozen=True)
 class Problem:
     sequence: int
-    kind: str  # "changed", "missing", "head"
     message: str
 
 
@@ -56,17 +57,15 @@ def verify_chain(*, municipality_id: int) -> list[Problem]:
     Reads the entries in batches by sequence, so a long trail does not load
     into memory at once.
     """
-    from skranke.privacy.models import AuditChain, AuditEntry
-
     problems: list[Problem] = []
     chain = AuditChain.objects.filter(municipality_id=municipality_id).first()
     entries = AuditEntry.objects.filter(municipality_id=municipality_id)
     if chain is None:
         if entries.exists():
-            problems.append(Problem(0, "head", "Kæden mangler sit hoved, men der er logindgange."))
+            problems.append(Problem(0, "Kæden mangler sit hoved, men der er logindgange."))
         return problems
     if not hmac.compare_digest(chain.seal, chain_seal(chain)):
-        problems.append(Problem(chain.sequence, "head", "Kædens hoved er ændret uden om Skranke."))
+        problems.append(Problem(chain.sequence, "Kædens hoved er ændret uden om Skranke."))
 
     expected_sequence = chain.pruned_through + 1
     expected_previous = chain.pruned_hash
@@ -74,17 +73,15 @@ def verify_chain(*, municipality_id: int) -> list[Problem]:
     for entry in entries.order_by("sequence").iterator(chunk_size=2000):
         if entry.sequence < expected_sequence:
             # Below the pruned mark, or a duplicate sequence number: never a real entry.
-            problems.append(Problem(entry.sequence, "changed", f"Indgang #{entry.sequence} hører ikke til i kæden."))
+            problems.append(Problem(entry.sequence, f"Indgang #{entry.sequence} hører ikke til i kæden."))
             continue
         if entry.sequence > expected_sequence:
             problems.append(_missing(expected_sequence, entry.sequence - 1))
         elif entry.previous_hash != expected_previous:
-            problems.append(
-                Problem(entry.sequence, "changed", f"Indgang #{entry.sequence} peger ikke på indgangen før den.")
-            )
+            problems.append(Problem(entry.sequence, f"Indgang #{entry.sequence} peger ikke på indgangen før den."))
         if not hmac.compare_digest(entry.entry_hash, entry_hash(entry)):
             problems.append(
-                Problem(entry.sequence, "changed", f"Indgang #{entry.sequence} er ændret eller indsat uden om Skranke.")
+                Problem(entry.sequence, f"Indgang #{entry.sequence} er ændret eller indsat uden om Skranke.")
             )
         if "pruned_through" in entry.criteria:
             last_purge = entry
@@ -101,7 +98,6 @@ def verify_chain(*, municipality_id: int) -> list[Problem]:
         problems.append(
             Problem(
                 chain.pruned_through,
-                "missing",
                 f"Kæden starter efter #{chain.pruned_through}, men ingen sletning efter opbevaringsperioden er logget.",
             )
         )
@@ -110,5 +106,5 @@ def verify_chain(*, municipality_id: int) -> list[Problem]:
 
 def _missing(first: int, last: int) -> Problem:
     if first == last:
-        return Problem(first, "missing", f"Indgang #{first} mangler (slettet).")
-    return Problem(first, "missing", f"Indgang #{first}–#{last} mangler (slettet).")
+        return Problem(first, f"Indgang #{first} mangler (slettet).")
+    return Problem(first, f"Indgang #{first}–#{last} mangler (slettet).")

@@ -6,7 +6,6 @@ its own period per kind (RetentionSetting). The app that holds a kind of data
 registers a purger for it in its AppConfig.ready(); `skranke purge` runs them.
 """
 
-import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -63,7 +62,3 @@ def register_purger(kind: str, purger: Purger) -> None:
 def purgers() -> dict[str, Purger]:
     """Registered purgers in the order of DataKind."""
     return {kind: _PURGERS[kind] for kind in DataKind.values if kind in _PURGERS}
-
-
-def cutoff(*, now: dt.datetime, days: int) -> dt.datetime:
-    return now - dt.timedelta(days=days)

@@ -1,5 +1,6 @@
 """State changes in privacy: recording an access, the citizen's access report, retention settings, the purge."""
 
+import contextlib
 import datetime as dt
 import ipaddress
 import re
@@ -211,6 +212,10 @@ def retention_set(*, municipality, kind: str, days, changed_by, client_address: 
 def retention_days(*, municipality) -> dict[str, int]:
     """The period in force per kind for one municipality: its own setting, else the default."""
     own = dict(RetentionSetting.objects.filter(municipality=municipality).values_list("kind", "days"))
+    return _in_force(own)
+
+
+def _in_force(own: dict[str, int]) -> dict[str, int]:
     return {kind: own.get(kind, retention.DEFAULTS[kind].days) for kind in DataKind.values}
 
 
@@ -232,17 +237,18 @@ def purge(*, municipalities, now: dt.datetime | None = None, dry_run: bool = Fal
     """
     now = now or timezone.now()
     municipalities = list(municipalities)
+    own: dict[tuple[int, str], int] = {}
     for setting in RetentionSetting.objects.filter(municipality__in=municipalities).select_related("municipality"):
         try:
-            validate_retention_days(setting.days, kind=setting.kind)
+            own[setting.municipality_id, setting.kind] = validate_retention_days(setting.days, kind=setting.kind)
         except SkrankeError as error:
             raise SkrankeError(f"{setting.municipality}: {error.message}", code="invalid") from None
     lines = []
     for municipality in municipalities:
-        days = retention_days(municipality=municipality)
+        days = _in_force({kind: d for (pk, kind), d in own.items() if pk == municipality.pk})
         with transaction.atomic():
             for kind, purger in retention.purgers().items():
-                cut = retention.cutoff(now=now, days=days[kind])
+                cut = now - dt.timedelta(days=days[kind])
                 count = purger(municipality=municipality, cutoff=cut, dry_run=dry_run)
                 lines.append(PurgeLine(municipality, kind, days[kind], cut, count))
                 if count and not dry_run and kind != DataKind.AUDIT:
@@ -289,16 +295,16 @@ def purge_audit_entries(*, municipality, cutoff: dt.datetime, dry_run: bool) -> 
     return count
 
 
-class _audit_delete_allowed:
+@contextlib.contextmanager
+def _audit_delete_allowed():
     """On PostgreSQL the trigger lets DELETE through only with this transaction-local setting on."""
-
-    def __enter__(self):
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT set_config('skranke.audit_purge', 'on', true)")
-
-    def __exit__(self, *exc):
-        if connection.vendor == "postgresql":
+    postgres = connection.vendor == "postgresql"
+    if postgres:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT set_config('skranke.audit_purge', 'on', true)")
+    try:
+        yield
+    finally:
+        if postgres:
             with connection.cursor() as cursor:
                 cursor.execute("SELECT set_config('skranke.audit_purge', 'off', true)")
-        return False

@@ -10,7 +10,7 @@ import re
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
-from django.db.models import Case, IntegerField, Value, When
+from django.db.models import Case, IntegerField, Value, When, prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -18,7 +18,7 @@ from skranke.catalogue.models import Service, localized
 from skranke.errors import SkrankeError
 from skranke.organisation.models import Counter, OpeningHours, StaffMember
 from skranke.organisation.policy import check
-from skranke.organisation.selectors import override_for
+from skranke.organisation.selectors import override_for, prefetch_for_policy
 from skranke.queues.models import Channel, Queue, Status, Ticket, TicketDay, TicketService
 
 MOVES: dict[str, set[str]] = {
@@ -104,6 +104,7 @@ def ticket_issue(
         raise SkrankeError(_("Ukendt kanal."), code="invalid")
     served = set(queue.services.values_list("pk", flat=True))
     municipality = site.municipality
+    prefetch_related_objects([municipality], "service_overrides")
     for service in services:
         override = override_for(municipality=municipality, service=service)
         if service.retired or (override is not None and not override.enabled):
@@ -145,12 +146,11 @@ def _next_number(*, queue: Queue, day: dt.date) -> int:
     return sequence.last_number
 
 
-def _allowed_services(*, staff: StaffMember, counter: Counter, queues, at: dt.datetime) -> tuple[set[int], set[int]]:
+def _refused_services(*, staff: StaffMember, counter: Counter, queues, at: dt.datetime) -> set[int]:
+    """The services of these queues the policy check refuses this staff member at this counter."""
+    prefetch_for_policy(staff)
     services = Service.objects.filter(queues__in=queues).distinct()
-    allowed, refused = set(), set()
-    for service in services:
-        (allowed if check(staff=staff, service=service, counter=counter, at=at) else refused).add(service.pk)
-    return allowed, refused
+    return {s.pk for s in services if not check(staff=staff, service=s, counter=counter, at=at)}
 
 
 @transaction.atomic
@@ -164,7 +164,7 @@ def ticket_call_next(*, counter: Counter, staff: StaffMember, now: dt.datetime |
     if counter.site.municipality_id != staff.municipality_id:
         raise SkrankeError(_("Skranken hører til en anden kommune end din."), code="forbidden")
     queues = Queue.objects.filter(site=counter.site, area=counter.area, active=True)
-    _allowed, refused = _allowed_services(staff=staff, counter=counter, queues=queues, at=now)
+    refused = _refused_services(staff=staff, counter=counter, queues=queues, at=now)
     candidates = (
         Ticket.objects.filter(queue__in=queues, day=timezone.localdate(now), status=Status.WAITING)
         .exclude(ticket_services__service__in=refused)
@@ -222,9 +222,16 @@ def ticket_no_show(*, ticket: Ticket, staff: StaffMember, min_recalls: int = 1, 
     return ticket
 
 
-def _ensure_own(ticket: Ticket, staff: StaffMember) -> None:
+def _ensure_own(ticket: Ticket, staff: StaffMember, *, called_by_them: bool = True) -> None:
+    """The ticket is of the staff member's municipality and, once called, theirs.
+
+    The policy check ran for the one who called the ticket; someone else
+    recalling, serving or finishing it would skip that check.
+    """
     if ticket.queue.site.municipality_id != staff.municipality_id:
         raise SkrankeError(_("Kønummeret hører til en anden kommune."), code="forbidden")
+    if called_by_them and ticket.staff_id not in (None, staff.user_id):
+        raise SkrankeError(_("Kønummer %(ticket)s betjenes af en anden.") % {"ticket": ticket.label}, code="conflict")
 
 
 def purge_ticket_contact(*, municipality, cutoff: dt.datetime, dry_run: bool) -> int:
@@ -242,8 +249,6 @@ def ticket_done(*, ticket: Ticket, staff: StaffMember, now: dt.datetime | None =
     """Mark the ticket served. contacts.services.ticket_finish calls it in the transaction that records the contact."""
     ticket = _locked(ticket)
     _ensure_own(ticket, staff)
-    if ticket.staff_id not in (None, staff.user_id):
-        raise SkrankeError(_("Kønummer %(ticket)s betjenes af en anden.") % {"ticket": ticket.label}, code="conflict")
     if ticket.status == Status.CALLED:
         _move(ticket, Status.SERVING)
         ticket.started_at = ticket.called_at
@@ -265,7 +270,7 @@ def ticket_transfer(
 ) -> Ticket:
     """Move the citizen to another queue at the same site: a new number there, keeping their place by issue time."""
     ticket = _locked(ticket)
-    _ensure_own(ticket, staff)
+    _ensure_own(ticket, staff, called_by_them=False)
     if to_queue.site_id != ticket.queue.site_id or not to_queue.active:
         raise SkrankeError(_("Der kan kun flyttes til en åben kø på samme lokation."), code="invalid", field="queue")
     if to_queue.pk == ticket.queue_id:
