@@ -209,6 +209,7 @@ MARKER = re.compile(r"roskilde-only-\d+", re.IGNORECASE)
 # A's rows are dated 1987, so a date of A's on B's page is found like a marker.
 A_TIME = dt.datetime(1987, 6, 5, 9, 30, tzinfo=dt.UTC)
 A_YEAR = "1987"
+A_YEAR_TOKEN = re.compile(rf"(?<![0-9A-Za-z]){A_YEAR}(?![0-9A-Za-z])")
 A_CITIZEN = "0707614285"  # appears only in A's trail
 B_CITIZEN = "1502803456"
 _hijack = itertools.count(1)
@@ -809,8 +810,10 @@ def leaks(text: str, sent: str) -> list[str]:
     """A's markers in `text`, except what the request itself sent (a search term echoed back is no leak)."""
     echoed = {m.group(0).casefold() for m in MARKER.finditer(sent)}
     found = [m.group(0) for m in MARKER.finditer(text) if m.group(0).casefold() not in echoed]
-    if A_YEAR in text and A_YEAR not in sent:
-        at = text.index(A_YEAR)
+    # As a token of its own: "1987" inside a hex hash is chance, not a date of A's.
+    year = A_YEAR_TOKEN.search(text)
+    if year and A_YEAR not in sent:
+        at = year.start()
         found.append(f"{A_YEAR} in …{text[max(at - 60, 0) : at + 20]}…")
     return sorted(set(found))
 
