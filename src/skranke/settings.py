@@ -5,8 +5,11 @@ loudly on a value they cannot read, so a typo in production stops start-up
 instead of silently falling back to a default.
 """
 
+import datetime as dt
+import json
 import os
 import secrets
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -52,6 +55,20 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
+def env_json_map(name: str) -> dict[str, str]:
+    """A JSON object of strings to strings, e.g. {"skranke-leder": "Leder"}."""
+    raw = os.environ.get(name)
+    if raw is None or not raw.strip():
+        return {}
+    try:
+        value = json.loads(raw)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a JSON object; got {raw!r}") from None
+    if not isinstance(value, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in value.items()):
+        raise ImproperlyConfigured(f'{name} must be a JSON object of texts, e.g. {{"a": "b"}}; got {raw!r}')
+    return value
+
+
 def env_secret(name: str) -> str:
     """A secret from the environment; with DEBUG on and none set, one generated once and kept in var/.
 
@@ -93,6 +110,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "axes",
+    "csp",
     "skranke.privacy",
     "skranke.catalogue",
     "skranke.organisation",
@@ -103,6 +122,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "skranke.web.middleware.DanishFirstLocaleMiddleware",
@@ -110,7 +130,10 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "skranke.web.middleware.IdleTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes requires: it turns a refused login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "skranke.urls"
@@ -147,6 +170,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         "transaction_mode": "IMMEDIATE",
     }
+    # Tests on a file, not in memory: an in-memory database shared with the
+    # live server's thread (browser tests) locks whole tables and ignores the
+    # busy timeout, so a page polling during a write would fail.
+    # One file per test run, so two runs at once do not share it.
+    DATABASES["default"]["TEST"] = {"NAME": str(Path(tempfile.gettempdir()) / f"skranke-test-{os.getpid()}.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -158,6 +186,74 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "web:home"
 LOGOUT_REDIRECT_URL = "login"
+
+AUTHENTICATION_BACKENDS = [
+    # First: refuses a locked-out username and address before any password is checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
+# Lockout after repeated failed logins (django-axes). Counted per username
+# *and* client address, so that a mistyping colleague at another counter
+# does not lock out the whole office, and a guessed username cannot be tried
+# from one machine without limit.
+AXES_ENABLED = env_bool("AXES_ENABLED", True)
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_TIME = dt.timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15, minimum=1))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+# The same address the audit trail records (REMOTE_ADDR as the proxy sets it).
+AXES_CLIENT_IP_CALLABLE = "skranke.privacy.services.client_address"
+AXES_LOCKOUT_CALLABLE = "skranke.web.views_login.locked_out"
+# Only failed attempts are kept, and only until the cool-off ends: no
+# separate log of every successful login beside the audit trail.
+AXES_DISABLE_ACCESS_LOG = True
+# No admin pages for the attempts: they would show every municipality's
+# usernames to each other. An administrator lifts a lockout early with
+# `skranke axes_reset_username USERNAME`.
+AXES_ENABLE_ADMIN = False
+
+# A signed-in user whose last request is longer ago than this is signed out
+# (skranke.web.middleware.IdleTimeoutMiddleware); 0 turns it off.
+SESSION_IDLE_TIMEOUT = env_int("SESSION_IDLE_TIMEOUT", 30 * 60, minimum=0)
+
+# The counter day: how many times a called citizen is called again before staff
+# may record them as not showing up.
+NO_SHOW_AFTER_RECALLS = env_int("NO_SHOW_AFTER_RECALLS", 1, minimum=0)
+
+# Staff single sign-on through the municipality's OpenID Connect provider
+# (mozilla-django-oidc), on only when OIDC_RP_CLIENT_ID is set. See
+# "Login og sikkerhed" in docs/operations.md.
+OIDC_RP_CLIENT_ID = os.environ.get("OIDC_RP_CLIENT_ID", "")
+OIDC_RP_CLIENT_SECRET = os.environ.get("OIDC_RP_CLIENT_SECRET", "")
+OIDC_OP_AUTHORIZATION_ENDPOINT = os.environ.get("OIDC_OP_AUTHORIZATION_ENDPOINT", "")
+OIDC_OP_TOKEN_ENDPOINT = os.environ.get("OIDC_OP_TOKEN_ENDPOINT", "")
+OIDC_OP_USER_ENDPOINT = os.environ.get("OIDC_OP_USER_ENDPOINT", "")
+OIDC_OP_JWKS_ENDPOINT = os.environ.get("OIDC_OP_JWKS_ENDPOINT", "") or None
+OIDC_RP_SIGN_ALGO = os.environ.get("OIDC_RP_SIGN_ALGO", "RS256")
+OIDC_RP_SCOPES = os.environ.get("OIDC_RP_SCOPES", "openid profile email")
+SKRANKE_OIDC_USERNAME_CLAIM = os.environ.get("SKRANKE_OIDC_USERNAME_CLAIM", "preferred_username")
+SKRANKE_OIDC_ROLE_CLAIM = os.environ.get("SKRANKE_OIDC_ROLE_CLAIM", "roles")
+SKRANKE_OIDC_ROLE_MAP = env_json_map("SKRANKE_OIDC_ROLE_MAP")
+_SKRANKE_ROLES = {"Medarbejder", "Leder", "Administrator"}  # skranke.organisation.roles.Role
+if bad := sorted(set(SKRANKE_OIDC_ROLE_MAP.values()) - _SKRANKE_ROLES):
+    raise ImproperlyConfigured(f"SKRANKE_OIDC_ROLE_MAP maps to unknown groups {bad}; use {sorted(_SKRANKE_ROLES)}.")
+_SIGN_ALGOS = ["HS256", "HS384", "HS512", "RS256", "RS384", "RS512", "ES256", "ES384", "ES512"]
+if OIDC_RP_SIGN_ALGO not in _SIGN_ALGOS:
+    raise ImproperlyConfigured(f"OIDC_RP_SIGN_ALGO must be one of {', '.join(_SIGN_ALGOS)}; got {OIDC_RP_SIGN_ALGO!r}")
+if OIDC_RP_CLIENT_ID:
+    # OIDC_OP_USER_ENDPOINT may stay empty: then the claims come from the ID token alone.
+    _needed = ["OIDC_RP_CLIENT_SECRET", "OIDC_OP_AUTHORIZATION_ENDPOINT", "OIDC_OP_TOKEN_ENDPOINT"]
+    if not OIDC_RP_SIGN_ALGO.startswith("HS"):
+        _needed.append("OIDC_OP_JWKS_ENDPOINT")
+    if missing := [name for name in _needed if not os.environ.get(name)]:
+        raise ImproperlyConfigured(f"OIDC_RP_CLIENT_ID is set, so {', '.join(missing)} must be set too.")
+    AUTHENTICATION_BACKENDS.append("skranke.organisation.oidc.MunicipalLoginBackend")
+# Only staff a manager has created in Skranke may sign in; see organisation/oidc.py.
+OIDC_CREATE_USER = False
+OIDC_USE_PKCE = True
+# Seconds to wait for the provider; without it a hanging provider would hold a worker forever.
+OIDC_TIMEOUT = 10
 
 LANGUAGE_CODE = "da"
 LANGUAGES = [("da", _("Dansk")), ("en", _("Engelsk"))]
@@ -192,6 +288,42 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "skranke@localhost")
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 60 * 60, minimum=60)
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SESSION_COOKIE_HTTPONLY = True
+# Lax, not Strict: the single sign-on provider sends the browser back to
+# /oidc/callback/ with a cross-site redirect, and the session cookie that
+# holds the login's state must come along.
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+
+# HTTPS. TLS ends at the municipality's proxy: tell Django which header the
+# proxy sets (e.g. X-Forwarded-Proto), or the redirect to HTTPS never ends.
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 365 * 24 * 60 * 60, minimum=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
+if _proxy_header := os.environ.get("SECURE_PROXY_SSL_HEADER", "").strip():
+    SECURE_PROXY_SSL_HEADER = ("HTTP_" + _proxy_header.upper().replace("-", "_"), "https")
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+# Content Security Policy (django-csp 4): every script and style comes from
+# our own /static/ (DKFDS and htmx from node_modules, no CDN), and no page
+# carries an inline script, style attribute or on* handler.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        # DKFDS's stylesheet draws some icons as data: URIs.
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
 
 # Every handler carries the CPR filter: a CPR-shaped number never reaches a
 # log line, whichever logger wrote it. Django's own request and server
@@ -212,6 +344,8 @@ LOGGING = {
     "loggers": {
         "django": {"handlers": ["console", "mail_admins"], "level": "INFO", "propagate": False},
         "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        # Lockouts are warnings; every login and the start-up banner would only be noise.
+        "axes": {"handlers": ["console"], "level": "WARNING", "propagate": False},
     },
 }
 # Error pages and the error e-mail to ADMINS with every CPR-shaped number removed.

@@ -3,13 +3,18 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from skranke.web import views_login
+
 admin.site.site_header = "Skranke – administration"
 admin.site.site_title = "Skranke"
 admin.site.index_title = "Administration"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("login/", auth_views.LoginView.as_view(template_name="web/login.html"), name="login"),
+    path("login/", views_login.LoginView.as_view(), name="login"),
+    # Single sign-on; answers 404 unless OIDC_RP_CLIENT_ID is set. The names are mozilla-django-oidc's.
+    path("oidc/authenticate/", views_login.SsoStartView.as_view(), name="oidc_authentication_init"),
+    path("oidc/callback/", views_login.SsoCallbackView.as_view(), name="oidc_authentication_callback"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/setlang/", set_language, name="set_language"),
     path("", include("skranke.web.urls")),

@@ -213,6 +213,37 @@ def staff_member_update(
     return staff_member
 
 
+@transaction.atomic
+def staff_login_sync(
+    *,
+    user,
+    roles: set[str],
+    first_name: str | None = None,
+    last_name: str | None = None,
+    email: str | None = None,
+) -> None:
+    """Bring a user in line with what the municipality's single sign-on says at login.
+
+    The provider decides the role groups: exactly `roles`, any other role group
+    is taken away. A user without a staff member gets no role at all (roles
+    are for staff of a municipality). Managers and administrators do counter
+    work too, so they also get Medarbejder. Names and e-mail are copied when
+    the provider sends them.
+    """
+    roles = {Role(r) for r in roles} if StaffMember.objects.filter(user=user).exists() else set()
+    if roles & {Role.MANAGER, Role.ADMINISTRATOR}:
+        roles.add(Role.STAFF)
+    user.groups.remove(*Group.objects.filter(name__in=[r.value for r in Role]))
+    user.groups.add(*Group.objects.filter(name__in=[r.value for r in roles]))
+    user.is_staff = user.is_superuser or bool(roles - {Role.STAFF})
+    fields = ["is_staff"]
+    for field, value in (("first_name", first_name), ("last_name", last_name), ("email", email)):
+        if value:
+            setattr(user, field, value[: user._meta.get_field(field).max_length])
+            fields.append(field)
+    user.save(update_fields=fields)
+
+
 def policy_enforce(
     *, staff: StaffMember, service: Service, counter: Counter, client_address: str | None = None, at=None
 ) -> Decision:
