@@ -8,9 +8,9 @@ from django.db import connection, connections
 
 from skranke.organisation.models import Counter, StaffMember
 from skranke.queues.models import Queue, Status, Ticket
-from skranke.queues.services import ticket_call_next, ticket_issue
+from skranke.queues.services import ticket_call_next, ticket_done, ticket_issue
 from tests.concurrency import fresh_connections
-from tests.factories import AuthorisationFactory, CounterFactory
+from tests.factories import AuthorisationFactory, CounterFactory, StaffMemberFactory
 
 ISSUERS = 8
 CALLERS = 4
@@ -47,20 +47,29 @@ def _call(counter_id: int, staff_id: int, start, results) -> None:
         ticket = ticket_call_next(counter=counter, staff=staff)
         if ticket is not None:
             called.append(ticket.pk)
+            ticket_done(ticket=ticket, staff=staff)
     results.put(("called", called))
     connections.close_all()
 
 
 def test_no_duplicate_number_and_no_ticket_called_twice(borgerservice, passport, mitid, site, officer):
-    AuthorisationFactory(staff_member=officer, service=passport)
-    AuthorisationFactory(staff_member=officer, service=mitid)
+    # One officer per counter: a staff member has one citizen at a time.
+    officers = [officer] + [
+        StaffMemberFactory(municipality=site.municipality, staff_group=officer.staff_group) for _ in range(CALLERS - 1)
+    ]
+    for member in officers:
+        AuthorisationFactory(staff_member=member, service=passport)
+        AuthorisationFactory(staff_member=member, service=mitid)
     counters = [CounterFactory(site=site, name=f"Skranke {n}", area=borgerservice.area) for n in range(CALLERS)]
     connections.close_all()
 
     context = multiprocessing.get_context("fork")
     start, results = context.Barrier(ISSUERS + CALLERS), context.Queue()
     processes = [context.Process(target=_issue, args=(borgerservice.pk, start, results)) for _ in range(ISSUERS)]
-    processes += [context.Process(target=_call, args=(c.pk, officer.pk, start, results)) for c in counters]
+    processes += [
+        context.Process(target=_call, args=(c.pk, m.pk, start, results))
+        for c, m in zip(counters, officers, strict=True)
+    ]
     for process in processes:
         process.start()
     reports = [results.get(timeout=SECONDS + 60) for _ in processes]
@@ -77,4 +86,6 @@ def test_no_duplicate_number_and_no_ticket_called_twice(borgerservice, passport,
     assert sorted(n for _day, n in numbers) == list(range(1, issued + 1))  # one day, no gaps
     assert len(called) > 10
     assert len(set(called)) == len(called), "a ticket was called twice"
-    assert Ticket.objects.filter(status=Status.CALLED).count() == len(called)
+    # Each call was served (done) by its caller before the next: every called ticket is done, once.
+    assert Ticket.objects.filter(status=Status.DONE).count() == len(called)
+    assert Ticket.objects.filter(status=Status.CALLED).count() == 0

@@ -8,7 +8,14 @@ from django.utils import timezone
 from skranke.errors import SkrankeError
 from skranke.organisation.models import Area, StaffGroup
 from skranke.queues.models import Channel, Status
-from skranke.queues.services import ticket_call_next, ticket_issue, ticket_no_show, ticket_recall, ticket_start
+from skranke.queues.services import (
+    ticket_call_next,
+    ticket_done,
+    ticket_issue,
+    ticket_no_show,
+    ticket_recall,
+    ticket_start,
+)
 from tests.factories import AuthorisationFactory, CounterFactory, MunicipalityFactory, SiteFactory, StaffMemberFactory
 
 pytestmark = pytest.mark.django_db
@@ -49,7 +56,22 @@ def test_a_ticket_the_staff_member_may_not_handle_is_left_for_someone_who_may(
     ticket_issue(queue=borgerservice, services=[passport], now=now)
     mitid_ticket = ticket_issue(queue=borgerservice, services=[mitid], now=now + dt.timedelta(seconds=1))
     assert ticket_call_next(counter=citizen_counter, staff=librarian, now=now) == mitid_ticket
+    ticket_done(ticket=mitid_ticket, staff=librarian, now=now)
     assert ticket_call_next(counter=citizen_counter, staff=librarian, now=now) is None
+
+
+def test_a_staff_member_with_a_called_ticket_calls_no_one_else(borgerservice, passport, citizen_counter, officer, now):
+    """A double click or a reload mid-call must not call a second citizen to the same person."""
+    AuthorisationFactory(staff_member=officer, service=passport)
+    first = ticket_issue(queue=borgerservice, services=[passport], now=now)
+    second = ticket_issue(queue=borgerservice, services=[passport], now=now)
+    assert ticket_call_next(counter=citizen_counter, staff=officer, now=now) == first
+
+    with pytest.raises(SkrankeError, match="Du har allerede kaldt B 001"):
+        ticket_call_next(counter=citizen_counter, staff=officer, now=now)
+
+    second.refresh_from_db()
+    assert second.status == Status.WAITING
 
 
 def test_a_library_counter_calls_only_library_queues(borgerservice, library, passport, loan, site, now):

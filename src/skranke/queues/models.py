@@ -1,5 +1,6 @@
 """Walk-in queues at a site and their tickets."""
 
+import datetime as dt
 import secrets
 
 from django.conf import settings
@@ -7,7 +8,10 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from skranke.catalogue.models import Service
-from skranke.organisation.models import Area, Counter, Site
+from skranke.organisation.models import Area, Counter, Site, StaffMember
+
+# A presence not seen for this long counts as gone: a closed browser tab never says goodbye.
+PRESENCE_TIMEOUT = dt.timedelta(minutes=5)
 
 
 class Queue(models.Model):
@@ -133,3 +137,44 @@ class TicketService(models.Model):
 
     def __str__(self):
         return f"{self.ticket_id}: {self.service_id}"
+
+
+class CounterPresence(models.Model):
+    """Who stands at which counter: opened on arrival, kept alive by the counter page, ended on leaving.
+
+    Open means not ended and seen within PRESENCE_TIMEOUT; the wait estimate
+    counts open presences as the counters serving a queue.
+    """
+
+    counter = models.ForeignKey(Counter, on_delete=models.PROTECT, related_name="presences", verbose_name=_("skranke"))
+    staff = models.ForeignKey(
+        StaffMember, on_delete=models.PROTECT, related_name="counter_presences", verbose_name=_("medarbejder")
+    )
+    since = models.DateTimeField(_("siden"))
+    last_seen = models.DateTimeField(_("sidst set"))
+    ended_at = models.DateTimeField(_("afsluttet"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("tilstedeværelse ved skranke")
+        verbose_name_plural = _("tilstedeværelser ved skranker")
+        ordering = ["-since", "pk"]
+        constraints = [
+            # One person per counter and one counter per person; a presence that timed out
+            # still holds its place until counter_open ends it.
+            models.UniqueConstraint(
+                fields=["counter"], condition=models.Q(ended_at__isnull=True), name="queues_presence_one_per_counter"
+            ),
+            models.UniqueConstraint(
+                fields=["staff"], condition=models.Q(ended_at__isnull=True), name="queues_presence_one_per_staff"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(last_seen__gte=models.F("since")), name="queues_presence_seen_after_since"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(ended_at__isnull=True) | models.Q(ended_at__gte=models.F("since")),
+                name="queues_presence_ended_after_since",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.staff_id} @ {self.counter_id} ({self.since:%Y-%m-%d %H:%M})"

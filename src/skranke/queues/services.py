@@ -10,7 +10,8 @@ import re
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
-from django.db.models import Case, IntegerField, Value, When, prefetch_related_objects
+from django.db.models import Case, F, IntegerField, Q, Value, When, prefetch_related_objects
+from django.db.models.functions import Greatest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -19,7 +20,18 @@ from skranke.errors import SkrankeError
 from skranke.organisation.models import Counter, OpeningHours, StaffMember
 from skranke.organisation.policy import check
 from skranke.organisation.selectors import override_for, prefetch_for_policy
-from skranke.queues.models import Channel, Queue, Status, Ticket, TicketDay, TicketService
+from skranke.organisation.services import policy_enforce
+from skranke.queues.estimate import estimate_new
+from skranke.queues.models import (
+    PRESENCE_TIMEOUT,
+    Channel,
+    CounterPresence,
+    Queue,
+    Status,
+    Ticket,
+    TicketDay,
+    TicketService,
+)
 
 MOVES: dict[str, set[str]] = {
     Status.WAITING: {Status.CALLED, Status.CANCELLED, Status.TRANSFERRED},
@@ -88,7 +100,7 @@ def ticket_issue(
     email: str = "",
     now: dt.datetime | None = None,
 ) -> Ticket:
-    """A new waiting ticket with the next number of the queue's day."""
+    """A new waiting ticket with the next number of the queue's day and the wait estimate given to the citizen."""
     now = now or timezone.now()
     site = queue.site
     if not (queue.active and site.active):
@@ -122,6 +134,8 @@ def ticket_issue(
             )
     phone, email = clean_phone(phone), clean_email(email)
 
+    # Asked before the day's number is locked, so its queries do not hold up the other kiosks.
+    estimate = estimate_new(queue=queue, services=services, channel=channel, now=now)
     day = timezone.localdate(now)
     ticket = Ticket.objects.create(
         queue=queue,
@@ -131,6 +145,8 @@ def ticket_issue(
         phone=phone,
         email=email,
         issued_at=now,
+        estimate_low=estimate.low_minutes,
+        estimate_high=estimate.high_minutes,
     )
     TicketService.objects.bulk_create(
         TicketService(ticket=ticket, service=service, position=index) for index, service in enumerate(services)
@@ -161,8 +177,21 @@ def ticket_call_next(*, counter: Counter, staff: StaffMember, now: dt.datetime |
     calling at the same moment get two different tickets, never the same one.
     """
     now = now or timezone.now()
-    if counter.site.municipality_id != staff.municipality_id:
-        raise SkrankeError(_("Skranken hører til en anden kommune end din."), code="forbidden")
+    _ensure_same_municipality(counter=counter, staff=staff)
+    # One citizen at a time per staff member: with their row locked, a double
+    # click or a reload mid-call finds the first call and calls no one else.
+    list(StaffMember.objects.select_for_update().filter(pk=staff.pk).values_list("pk"))
+    current = (
+        Ticket.objects.filter(staff=staff.user, day=timezone.localdate(now), status__in=[Status.CALLED, Status.SERVING])
+        .select_related("queue")
+        .first()
+    )
+    if current is not None:
+        raise SkrankeError(
+            _("Du har allerede kaldt %(ticket)s. Afslut, flyt eller registrér det som udeblevet først.")
+            % {"ticket": current.label},
+            code="conflict",
+        )
     queues = Queue.objects.filter(site=counter.site, area=counter.area, active=True)
     refused = _refused_services(staff=staff, counter=counter, queues=queues, at=now)
     candidates = (
@@ -315,4 +344,98 @@ def ticket_cancel(*, ticket: Ticket, now: dt.datetime | None = None) -> Ticket:
     _move(ticket, Status.CANCELLED)
     ticket.finished_at = now or timezone.now()
     ticket.save(update_fields=["status", "finished_at"])
+    return ticket
+
+
+def _ensure_same_municipality(*, counter: Counter, staff: StaffMember) -> None:
+    if counter.site.municipality_id != staff.municipality_id:
+        raise SkrankeError(_("Skranken hører til en anden kommune end din."), code="forbidden")
+
+
+def _end(cutoff: dt.datetime, now: dt.datetime):
+    """When a presence ended: at its last sign of life if it had already timed out, else now."""
+    return Case(When(last_seen__lt=cutoff, then=F("last_seen")), default=Greatest(F("last_seen"), Value(now)))
+
+
+@transaction.atomic
+def counter_open(*, counter: Counter, staff: StaffMember, now: dt.datetime | None = None) -> CounterPresence:
+    """The staff member stands at `counter` now; their presence elsewhere and anyone else's here end.
+
+    The counter's row and then the staff member's are locked first, always in
+    that order, so two people taking one counter (or one person two counters)
+    at once wait for each other instead of failing on the unique constraints.
+    """
+    _ensure_same_municipality(counter=counter, staff=staff)
+    if not (counter.active and counter.site.active):
+        raise SkrankeError(_("Skranken %(counter)s er lukket ned.") % {"counter": counter.name}, code="closed")
+    list(Counter.objects.select_for_update().filter(pk=counter.pk).values_list("pk"))
+    list(StaffMember.objects.select_for_update().filter(pk=staff.pk).values_list("pk"))
+    # Read the clock only once the locks are held, so no presence ends before it began.
+    now = now or timezone.now()
+    cutoff = now - PRESENCE_TIMEOUT
+    current = CounterPresence.objects.filter(
+        counter=counter, staff=staff, ended_at__isnull=True, last_seen__gte=cutoff
+    ).first()
+    if current is not None:
+        # A reload of the counter page: the same stay goes on.
+        current.last_seen = max(current.last_seen, now)
+        current.save(update_fields=["last_seen"])
+        return current
+    CounterPresence.objects.filter(Q(counter=counter) | Q(staff=staff), ended_at__isnull=True).update(
+        ended_at=_end(cutoff, now)
+    )
+    return CounterPresence.objects.create(counter=counter, staff=staff, since=now, last_seen=now)
+
+
+def counter_seen(*, counter: Counter, staff: StaffMember, now: dt.datetime | None = None) -> bool:
+    """The counter page's heartbeat: True while the presence is open, False once it ended or timed out.
+
+    On False the page calls counter_open again, which starts a new stay, so a
+    gap of more than PRESENCE_TIMEOUT shows in the history. One UPDATE and no
+    municipality check: only counter_open, which checks, makes a row to update.
+    """
+    now = now or timezone.now()
+    updated = CounterPresence.objects.filter(
+        counter=counter, staff=staff, ended_at__isnull=True, last_seen__gte=now - PRESENCE_TIMEOUT
+    ).update(last_seen=Greatest(F("last_seen"), Value(now)))
+    return updated > 0
+
+
+def counter_close(*, counter: Counter, staff: StaffMember, now: dt.datetime | None = None) -> bool:
+    """The staff member leaves `counter`; False when they were not there."""
+    _ensure_same_municipality(counter=counter, staff=staff)
+    now = now or timezone.now()
+    ended = CounterPresence.objects.filter(counter=counter, staff=staff, ended_at__isnull=True).update(
+        ended_at=_end(now - PRESENCE_TIMEOUT, now)
+    )
+    return ended > 0
+
+
+def ticket_add_service(
+    *, ticket: Ticket, staff: StaffMember, service: Service, client_address: str | None = None
+) -> Ticket:
+    """A need the citizen raises mid-visit: added to the ticket only if this staff member may handle it here.
+
+    The policy check runs first and a refusal is audited (policy_enforce), so
+    the refusal stays on record while nothing is added.
+    """
+    if ticket.counter is None:
+        raise SkrankeError(_("Kønummer %(ticket)s er ikke kaldt endnu.") % {"ticket": ticket.label}, code="conflict")
+    policy_enforce(staff=staff, service=service, counter=ticket.counter, client_address=client_address)
+    with transaction.atomic():
+        ticket = _locked(ticket)
+        _ensure_own(ticket, staff)
+        if ticket.status not in (Status.CALLED, Status.SERVING):
+            raise SkrankeError(
+                _("Kønummer %(ticket)s er %(status)s; der kan ikke tilføjes ydelser.")
+                % {"ticket": ticket.label, "status": ticket.get_status_display().lower()},
+                code="conflict",
+            )
+        lines = list(ticket.ticket_services.all())
+        if any(line.service_id == service.pk for line in lines):
+            raise SkrankeError(
+                _("%(service)s står allerede på kønummeret.") % {"service": localized(service, "name")},
+                code="invalid",
+            )
+        TicketService.objects.create(ticket=ticket, service=service, position=len(lines))
     return ticket
