@@ -23,6 +23,7 @@ from django.urls import NoReverseMatch, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from skranke.catalogue.models import CatalogueVersion, Kind, LifeEvent, Service
+from skranke.contacts.models import Contact, ContactService, Outcome
 from skranke.organisation.models import (
     Area,
     Counter,
@@ -33,9 +34,10 @@ from skranke.organisation.models import (
     StaffMember,
 )
 from skranke.organisation.services import authorisation_grant, authorisation_revoke
-from skranke.privacy.cpr import parse
+from skranke.privacy.cpr import citizen_hash, parse
 from skranke.privacy.models import Action, DataKind
 from skranke.privacy.services import audit_record, retention_set
+from skranke.queues.models import Channel, CounterPresence, Queue, Status, Ticket, TicketService
 from skranke.web.workplace import SESSION_COUNTER_KEY
 from tests.factories import (
     CounterFactory,
@@ -56,6 +58,9 @@ from tests.factories import (
 PUBLIC = "PUBLIC"  # nobody's data: signing in and out, the language switch, the accessibility statement
 SHARED = "SHARED"  # the same for every municipality: the national catalogue, the role groups
 MUNICIPAL = "MUNICIPAL"  # one municipality's data, or its own view of shared data (notes, verdicts)
+# A site's pages for citizens: no login and no personal data; a site's by its number, a ticket's only
+# by its secret token. Probed with B's own site and tickets, and with A's tokens where B's site is named.
+CITIZEN = "CITIZEN"
 
 STANDARD_ADMIN_VIEWS = ("changelist", "add", "change", "delete", "history")
 
@@ -70,6 +75,8 @@ def admin_views(label: str, cls: str) -> dict[str, str]:
 
 ISOLATION_MATRIX: dict[str, str] = {
     "login": PUBLIC,
+    "oidc_authentication_init": PUBLIC,  # single sign-on: off in tests unless switched on (404)
+    "oidc_authentication_callback": PUBLIC,
     "logout": PUBLIC,
     "set_language": PUBLIC,
     "web:accessibility": PUBLIC,
@@ -95,6 +102,18 @@ ISOLATION_MATRIX: dict[str, str] = {
     "web:life_event": MUNICIPAL,  # verdicts by the municipality's policy
     "web:audit_log": MUNICIPAL,
     "web:access_report": MUNICIPAL,
+    "web:counter": MUNICIPAL,
+    "web:counter_action": MUNICIPAL,
+    "web:counter_finish": MUNICIPAL,
+    "web:queue_overview": MUNICIPAL,
+    "web:kiosk": CITIZEN,
+    "web:kiosk_suggest": CITIZEN,
+    "web:kiosk_take": CITIZEN,
+    "web:kiosk_ticket": CITIZEN,
+    "web:board": CITIZEN,
+    "web:phone": CITIZEN,
+    "web:phone_cancel": CITIZEN,
+    **admin_views("queues.queue", MUNICIPAL),
     **admin_views("organisation.municipality", MUNICIPAL),
     **admin_views("organisation.site", MUNICIPAL),
     **admin_views("organisation.counter", MUNICIPAL),
@@ -123,6 +142,7 @@ MUNICIPAL_ROWS = {
     "queues.ticketday": "queue__site__municipality",
     "queues.ticket": "queue__site__municipality",
     "queues.ticketservice": "ticket__queue__site__municipality",
+    "queues.counterpresence": "counter__site__municipality",
     "contacts.contact": "site__municipality",
     "contacts.contactservice": "contact__site__municipality",
     "auth.user": "staff_member__municipality",
@@ -136,7 +156,16 @@ SHARED_ROWS = {
     "catalogue.catalogueversion",
     "auth.group",
 }
-NOT_DATA = {"contenttypes.contenttype", "auth.permission", "sessions.session"}
+NOT_DATA = {
+    "contenttypes.contenttype",
+    "auth.permission",
+    "sessions.session",
+    # django-axes' failed-login bookkeeping, like sessions; no admin pages show it.
+    "axes.accessattempt",
+    "axes.accessattemptexpiration",
+    "axes.accessfailurelog",
+    "axes.accesslog",
+}
 
 
 def _walk(patterns, prefix: str = "", namespace: str = ""):
@@ -190,7 +219,14 @@ def users_for(view: str) -> list[str]:
 def changes_data(view: str) -> bool:
     if view in ADMIN_MODEL_VIEWS:
         return ADMIN_MODEL_VIEWS[view][1] in ("changelist", "add", "change", "delete")
-    return view in {"web:choose_counter", "admin:auth_user_password_change"}
+    return view in {
+        "web:choose_counter",
+        "admin:auth_user_password_change",
+        "web:counter_action",
+        "web:counter_finish",
+        "web:kiosk_take",
+        "web:phone_cancel",
+    }
 
 
 def case(test: str, view: str, user: str):
@@ -341,6 +377,7 @@ def _build_roskilde(services, mark: Marks) -> tuple[Side, StaffMember]:
             criteria={"note": mark()},
             detail=mark(),
         )
+    _counter_day(main, counter, officer, passport, mark)
     LogEntry.objects.create(
         user=manager.user,
         content_type=ContentType.objects.get_for_model(Site),
@@ -353,12 +390,58 @@ def _build_roskilde(services, mark: Marks) -> tuple[Side, StaffMember]:
     return Side(municipality, manager, officer, librarian, counter, library_counter), mover
 
 
+def _counter_day(site, counter, officer, service, mark: Marks) -> None:
+    """A's queue with a waiting and a called ticket, the officer at the counter, and a recorded contact."""
+    queue = Queue.objects.create(site=site, name=mark(), area=Area.CITIZEN_SERVICE, letter="R")
+    queue.services.set([service])
+    waiting = Ticket.objects.create(
+        queue=queue,
+        day=A_TIME.date(),
+        number=1,
+        issued_at=A_TIME,
+        phone="12345678",
+        email=f"{mark().lower()}@roskilde.example",
+        note=mark(),
+    )
+    called = Ticket.objects.create(
+        queue=queue,
+        day=A_TIME.date(),
+        number=2,
+        issued_at=A_TIME,
+        status=Status.CALLED,
+        counter=counter,
+        staff=officer.user,
+        called_at=A_TIME,
+        note=mark(),
+    )
+    for ticket in (waiting, called):
+        TicketService.objects.create(ticket=ticket, service=service)
+    CounterPresence.objects.create(counter=counter, staff=officer, since=A_TIME, last_seen=A_TIME)
+    contact = Contact.objects.create(
+        site=site,
+        counter=counter,
+        area=Area.CITIZEN_SERVICE,
+        staff=officer.user,
+        staff_group=officer.staff_group,
+        channel=Channel.WALK_IN,
+        started_at=A_TIME,
+        finished_at=A_TIME,
+        service_seconds=1987,
+        citizen=citizen_hash(parse(A_CITIZEN)),
+    )
+    ContactService.objects.create(contact=contact, service=service, outcome=Outcome.REFERRED, referred_to=mark())
+
+
 def _build_frederiksberg(services, mover: StaffMember) -> Side:
     municipality = Municipality.objects.get(code=147)
     main = SiteFactory(municipality=municipality, name="Frederiksberg Hovedbibliotek", kind=SiteKind.COMBINED)
     OpeningHoursFactory(site=main, area=Area.LIBRARY, weekday=0)
     counter = CounterFactory(site=main, name="Borgerservice 1", area=Area.CITIZEN_SERVICE)
     library_counter = CounterFactory(site=main, name="Udlån 1", area=Area.LIBRARY)
+    queue = Queue.objects.create(site=main, name="Borgerservice", area=Area.CITIZEN_SERVICE, letter="B")
+    queue.services.set([services["passport"]])
+    ticket = Ticket.objects.create(queue=queue, day=timezone.localdate(), number=1, issued_at=timezone.now())
+    TicketService.objects.create(ticket=ticket, service=services["passport"])
     manager = ManagerFactory(
         municipality=municipality, home_site=main, user__username="fbg-leder", user__first_name="Frida"
     )
@@ -747,6 +830,45 @@ def _probe_user_password(world: World) -> Probe:
     )
 
 
+def _theirs(world: World, model):
+    return list(world.rows(model, world.a))
+
+
+def _probe_counter_action(world: World) -> Probe:
+    url = reverse("web:counter_action")
+    passport = Service.objects.get(key="passport-application")
+    calls = [Call("post", url, {"action": "call_next"})]
+    for ticket in _theirs(world, Ticket):
+        for action in ("recall", "start", "no_show", "add_service", "transfer"):
+            data = {"action": action, "ticket": ticket.pk, "service": passport.key, "queue": ticket.queue_id}
+            calls.append(Call("post", url, data))
+    return Probe(reads=[Call("get", url)], writes=calls)
+
+
+def _probe_counter_finish(world: World) -> Probe:
+    url = reverse("web:counter_finish")
+    passport = Service.objects.get(key="passport-application")
+    return Probe(
+        reads=[Call("get", url)],
+        writes=[
+            Call("post", url, {"ticket": t.pk, f"outcome_{passport.pk}": "RESOLVED"}) for t in _theirs(world, Ticket)
+        ],
+    )
+
+
+def _b_site(world: World) -> Site:
+    return world.rows(Site, world.b).first()
+
+
+def _probe_kiosk_ticket(world: World) -> Probe:
+    url = reverse("web:kiosk_ticket", args=[_b_site(world).pk])
+    ours = world.rows(Ticket, world.b).first()
+    return Probe(
+        reads=[Call("get", f"{url}?t={ours.token}")]
+        + [Call("get", f"{url}?t={t.token}", refused=True) for t in _theirs(world, Ticket)]
+    )
+
+
 def _get(name: str) -> Callable[[World], Probe]:
     return lambda world: Probe(reads=[Call("get", reverse(name))])
 
@@ -780,6 +902,37 @@ PROBES: dict[str, Callable[[World], Probe]] = {
     ),
     "web:audit_log": _probe_audit_log,
     "web:access_report": _probe_access_report,
+    "web:counter": lambda world: Probe(
+        reads=[
+            Call("get", reverse("web:counter")),
+            Call("get", reverse("web:counter"), headers={"X-Skranke-Poll": "1", "HX-Request": "true"}),
+        ]
+    ),
+    "web:counter_action": _probe_counter_action,
+    "web:counter_finish": _probe_counter_finish,
+    "web:queue_overview": lambda world: Probe(
+        reads=[
+            Call("get", reverse("web:queue_overview")),
+            Call("get", reverse("web:queue_overview"), headers={"X-Skranke-Poll": "1", "HX-Request": "true"}),
+        ]
+    ),
+    "web:kiosk": lambda world: Probe(reads=[Call("get", reverse("web:kiosk", args=[_b_site(world).pk]))]),
+    "web:kiosk_suggest": lambda world: Probe(
+        reads=[Call("post", reverse("web:kiosk_suggest", args=[_b_site(world).pk]), {"text": f"pas {A_MARK}"})]
+    ),
+    "web:kiosk_take": lambda world: Probe(
+        reads=[Call("get", reverse("web:kiosk_take", args=[_b_site(world).pk]))],
+        writes=[Call("post", reverse("web:kiosk_take", args=[_b_site(world).pk]), {"service": "passport-application"})],
+    ),
+    "web:kiosk_ticket": _probe_kiosk_ticket,
+    "web:board": lambda world: Probe(reads=[Call("get", reverse("web:board", args=[_b_site(world).pk]))]),
+    "web:phone": lambda world: Probe(
+        reads=[Call("get", reverse("web:phone", args=[t.token])) for t in world.rows(Ticket, world.b)]
+    ),
+    "web:phone_cancel": lambda world: Probe(
+        reads=[Call("get", reverse("web:phone_cancel", args=[t.token])) for t in world.rows(Ticket, world.b)],
+        writes=[Call("post", reverse("web:phone_cancel", args=[t.token])) for t in world.rows(Ticket, world.b)],
+    ),
 }
 
 
@@ -898,6 +1051,8 @@ def test_other_municipality_changes_nothing(world, view, user):
 
 OWNER_SEES_NO_MARKER = {
     "web:choose_counter": "takes only a POST; its probe checks where the staff member stands afterwards",
+    "web:counter_action": "takes only a POST; the snapshot shows A's tickets unchanged",
+    "web:counter_finish": "takes only a POST; the snapshot shows A's tickets unchanged and no contact added",
     "admin:organisation_site_add": "a manager's form lists no rows: the municipality is theirs, the inlines are empty",
     "admin:organisation_serviceoverride_add": "the form lists only the shared catalogue",
     "admin:privacy_retentionsetting_add": "the form has only a kind and a number of days",

@@ -6,11 +6,14 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from skranke.catalogue.models import Kind, localized
+from skranke.contacts.models import GuidanceMode, Outcome
 from skranke.errors import SkrankeError
 from skranke.organisation.models import Counter, StaffMember
 from skranke.privacy.cpr import CPR_SHAPED, Cpr
 from skranke.privacy.cpr import parse as cpr_parse
 from skranke.privacy.models import Action
+from skranke.queues.models import Queue
 
 
 def counter_choices(*, staff: StaffMember, counters: list[Counter]) -> list[tuple[str, list[tuple[int, str]]]]:
@@ -159,3 +162,113 @@ class CitizenSearchForm(CitizenForm):
 
 class AccessReportForm(CitizenForm):
     purpose_required = _("Skriv formålet, fx »Borgerens anmodning om indsigt, sag 2026-1234«.")
+
+
+# The counter day
+
+
+class KioskTextForm(forms.Form):
+    text = forms.CharField(
+        label=_("Hvad skal du have hjælp til?"),
+        max_length=300,
+        required=False,
+        strip=True,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+
+
+class FinishForm(forms.Form):
+    """The outcome of each service of a ticket; optionally the citizen's CPR number, kept only as a hash."""
+
+    cpr = forms.CharField(
+        label=_("Borgerens CPR-nummer (valgfrit)"),
+        required=False,
+        max_length=20,
+        help_text=_("Gemmes kun som en kode, så gentagne henvendelser kan tælles. Nummeret selv gemmes ikke."),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "numeric"}),
+    )
+    power_of_attorney = forms.BooleanField(label=_("Borgeren blev hjulpet med en fuldmagt"), required=False)
+
+    def __init__(self, *args, services, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.services = services
+        for service in services:
+            name = localized(service, "name")
+            self.fields[f"outcome_{service.pk}"] = forms.ChoiceField(
+                label=_("Resultat for %(service)s") % {"service": name},
+                choices=Outcome.choices,
+                widget=forms.RadioSelect(attrs={"class": "form-radio"}),
+                error_messages={"required": _("Vælg et resultat for %(service)s.") % {"service": name}},
+            )
+            self.fields[f"referred_{service.pk}"] = forms.CharField(
+                label=_("Henvist til"), required=False, max_length=200
+            )
+            if service.kind == Kind.GUIDANCE:
+                self.fields[f"mode_{service.pk}"] = forms.ChoiceField(
+                    label=_("Vejledning"),
+                    choices=GuidanceMode.choices,
+                    widget=forms.RadioSelect(attrs={"class": "form-radio"}),
+                    error_messages={
+                        "required": _("Angiv for %(service)s, om borgeren blev vist hvordan, eller om det blev gjort.")
+                        % {"service": name}
+                    },
+                )
+
+    def rows(self):
+        """Per service: the service and its bound fields, for the template."""
+        for service in self.services:
+            yield (
+                service,
+                self[f"outcome_{service.pk}"],
+                self[f"referred_{service.pk}"],
+                self[f"mode_{service.pk}"] if f"mode_{service.pk}" in self.fields else None,
+            )
+
+    def clean_cpr(self) -> Cpr | None:
+        raw = self.cleaned_data["cpr"]
+        if not raw:
+            return None
+        try:
+            return cpr_parse(raw)
+        except SkrankeError as error:
+            raise forms.ValidationError(error.message, code=error.code) from None
+
+    def cleaned_lines(self):
+        for service in self.services:
+            yield (
+                service,
+                self.cleaned_data[f"outcome_{service.pk}"],
+                self.cleaned_data.get(f"referred_{service.pk}", ""),
+                self.cleaned_data.get(f"mode_{service.pk}", ""),
+            )
+
+
+class TransferForm(forms.Form):
+    queue = forms.ModelChoiceField(
+        label=_("Flyt til køen"),
+        queryset=None,
+        empty_label=None,
+        error_messages={"invalid_choice": _("Vælg en af lokationens åbne køer.")},
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    service = forms.ChoiceField(
+        label=_("Ydelse i den nye kø"), required=False, widget=forms.Select(attrs={"class": "form-select"})
+    )
+    note = forms.CharField(
+        label=_("Note til kollegaen"),
+        required=False,
+        max_length=300,
+        widget=forms.TextInput(attrs={"class": "form-input"}),
+    )
+
+    def __init__(self, *args, queues, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["queue"].queryset = Queue.objects.filter(pk__in=[q.pk for q in queues])
+        self._services = {s.key: s for q in queues for s in q.services.all()}
+        self.fields["service"].choices = [("", _("De samme som nu"))] + [
+            (q.name, [(s.key, localized(s, "name")) for s in q.services.all()]) for q in queues
+        ]
+
+    def clean_service(self):
+        key = self.cleaned_data.get("service")
+        return self._services.get(key) if key else None

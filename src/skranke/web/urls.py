@@ -1,6 +1,6 @@
 from django.urls import path
 
-from skranke.web import views, views_privacy
+from skranke.web import views, views_counter, views_kiosk, views_privacy
 
 app_name = "web"
 urlpatterns = [
@@ -13,4 +13,17 @@ urlpatterns = [
     path("logning/", views_privacy.audit_log, name="audit_log"),
     path("logning/indsigt/", views_privacy.access_report, name="access_report"),
     path("tilgaengelighed/", views.accessibility, name="accessibility"),
+    # The counter day: staff pages
+    path("skranke/betjening/", views_counter.counter_screen, name="counter"),
+    path("skranke/betjening/handling/", views_counter.counter_action, name="counter_action"),
+    path("skranke/betjening/afslut/", views_counter.counter_finish, name="counter_finish"),
+    path("koeer/", views_counter.queue_overview_page, name="queue_overview"),
+    # The counter day: public pages (no login)
+    path("kiosk/<int:site_id>/", views_kiosk.kiosk, name="kiosk"),
+    path("kiosk/<int:site_id>/forslag/", views_kiosk.kiosk_suggest, name="kiosk_suggest"),
+    path("kiosk/<int:site_id>/tag-nummer/", views_kiosk.kiosk_take, name="kiosk_take"),
+    path("kiosk/<int:site_id>/nummer/", views_kiosk.kiosk_ticket, name="kiosk_ticket"),
+    path("tavle/<int:site_id>/", views_kiosk.board, name="board"),
+    path("nummer/<str:token>/", views_kiosk.phone, name="phone"),
+    path("nummer/<str:token>/annuller/", views_kiosk.phone_cancel, name="phone_cancel"),
 ]

@@ -21,6 +21,7 @@ from skranke.organisation.selectors import (
     services_for_municipality,
     with_override,
 )
+from skranke.queues.services import counter_close
 from skranke.web.forms import CounterChoiceForm
 from skranke.web.workplace import SESSION_COUNTER_KEY, Workplace, workplace_for
 
@@ -88,6 +89,8 @@ def home(request, place: Workplace):
 @staff_required
 def choose_counter(request, place: Workplace):
     if "leave" in request.POST:
+        if place.counter is not None:
+            counter_close(counter=place.counter, staff=place.staff)
         request.session.pop(SESSION_COUNTER_KEY, None)
         messages.success(request, _("Du står ikke længere ved en skranke."))
         return redirect("web:home")
@@ -104,7 +107,7 @@ def choose_counter(request, place: Workplace):
         _("Du står nu ved %(counter)s på %(site)s (%(area)s).")
         % {"counter": counter.name, "site": counter.site.name, "area": counter.get_area_display()},
     )
-    return redirect("web:home")
+    return redirect("web:counter")
 
 
 # Catalogue

@@ -38,6 +38,21 @@ def area_css(area) -> str:
     return Area(area).value.lower().replace("_", "-") if area else "none"
 
 
+@register.filter
+def area_icon(area) -> str:
+    return AREA_ICONS[Area(area)] if area else "location"
+
+
+@register.filter
+def area_label(area) -> str:
+    return Area(area).label if area else ""
+
+
+@register.filter
+def get_item(mapping, key):
+    return mapping.get(key) if mapping else None
+
+
 @register.inclusion_tag("web/_area_badge.html")
 def area_badge(area, large: bool = False):
     area = Area(area) if area else None

@@ -1,7 +1,9 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from skranke.errors import SkrankeError
-from skranke.organisation.demo import DEMO_PASSWORD, demo_load
+from skranke.organisation.demo import DEMO_CODE, DEMO_PASSWORD, demo_load
+from skranke.organisation.models import Municipality
+from skranke.queues.demo import demo_queues
 
 
 class Command(BaseCommand):
@@ -10,6 +12,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         try:
             users = demo_load()
+            demo_queues(municipality=Municipality.objects.get(code=DEMO_CODE))
         except SkrankeError as error:
             raise CommandError(str(error)) from None
         self.stdout.write(self.style.SUCCESS("Demokommunen Roskilde er klar."))

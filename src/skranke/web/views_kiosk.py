@@ -1,0 +1,206 @@
+"""Public pages of the counter day: the kiosk, the ticket, the phone page and the display board.
+
+None of them needs a login. The kiosk and the board are addressed by site; a
+ticket's phone page only by its unguessable token, never by its number.
+"""
+
+import datetime as dt
+from collections import defaultdict
+
+from django.contrib import messages
+from django.db import transaction
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from skranke.catalogue.models import Service
+from skranke.catalogue.triage import matcher
+from skranke.errors import SkrankeError
+from skranke.organisation.models import Area, Site
+from skranke.queues.estimate import estimate_wait
+from skranke.queues.models import Status
+from skranke.queues.selectors import board_calls, kiosk_menu, ticket_by_token, tickets_by_tokens, waiting_by_area
+from skranke.queues.services import ticket_cancel, ticket_issue
+from skranke.web.forms import KioskTextForm
+from skranke.web.qr import qr_svg
+
+ASK_STAFF_SERVICE = "general-guidance"
+# How long the kiosk shows a ticket before it returns to its start page.
+KIOSK_RETURN_SECONDS = 45
+
+
+def _site(site_id: int) -> Site:
+    return get_object_or_404(Site.objects.select_related("municipality"), pk=site_id, active=True)
+
+
+def _poll(request) -> bool:
+    return bool(request.headers.get("HX-Request")) and not request.headers.get("HX-History-Restore-Request")
+
+
+# Kiosk
+
+
+@require_GET
+def kiosk(request, site_id: int):
+    site = _site(site_id)
+    return render(request, "web/kiosk.html", {"site": site, "menu": kiosk_menu(site=site), "form": KioskTextForm()})
+
+
+@require_POST
+def kiosk_suggest(request, site_id: int):
+    """The triage matcher's answer to the citizen's own words, limited to what this site offers."""
+    site = _site(site_id)
+    menu = kiosk_menu(site=site)
+    form = KioskTextForm(request.POST)
+    context = {"site": site, "text": "", "suggestions": [], "needs": [], "choose": False, "ask_staff": False}
+    if form.is_valid() and form.cleaned_data["text"]:
+        context.update(_suggestions(menu, form.cleaned_data["text"]))
+    template = "web/_kiosk_suggestions.html" if _poll(request) else "web/kiosk.html"
+    if template == "web/kiosk.html":
+        context.update({"menu": menu, "form": form})
+    return render(request, template, context)
+
+
+def _suggestions(menu, text: str) -> dict:
+    found = matcher()
+    offered = {s.key: s for group in menu.groups for s in [*group.common, *group.others]}
+    guidance = offered.get(ASK_STAFF_SERVICE)
+    if found is None:
+        return {"text": text, "ask_staff": True, "guidance": guidance}
+    result = found.match(text)
+    suggestions = [
+        (offered[m.service], menu.queue_for(offered[m.service]).area) for m in result.matches if m.service in offered
+    ][:3]
+    needs = [offered[m.service] for m in result.needs if m.service in offered]
+    ask_staff = result.ask_staff or not suggestions
+    return {
+        "text": text,
+        "suggestions": [] if ask_staff else suggestions,
+        # Several needs in one sentence: one button takes a number for all of them.
+        "needs": needs if len(needs) > 1 and not ask_staff else [],
+        "choose": result.choose and not ask_staff,
+        "ask_staff": ask_staff,
+        "guidance": guidance,
+    }
+
+
+@require_POST
+def kiosk_take(request, site_id: int):
+    """Take a number for the chosen services: one ticket per queue they belong to."""
+    site = _site(site_id)
+    menu = kiosk_menu(site=site)
+    keys = request.POST.getlist("service")[:5]
+    services = list(Service.objects.filter(key__in=keys, retired=False))
+    by_queue = defaultdict(list)
+    for service in sorted(services, key=lambda s: keys.index(s.key)):
+        queue = menu.queue_for(service)
+        if queue is not None:
+            by_queue[queue].append(service)
+    if not by_queue:
+        messages.error(request, _("Vælg det, du skal have hjælp til."))
+        return redirect("web:kiosk", site_id=site.pk)
+    try:
+        with transaction.atomic():
+            tickets = [ticket_issue(queue=queue, services=chosen) for queue, chosen in by_queue.items()]
+    except SkrankeError as error:
+        messages.error(request, error.message)
+        return redirect("web:kiosk", site_id=site.pk)
+    query = "&".join(f"t={t.token}" for t in tickets)
+    return redirect(f"{reverse('web:kiosk_ticket', kwargs={'site_id': site.pk})}?{query}")
+
+
+@require_GET
+def kiosk_ticket(request, site_id: int):
+    site = _site(site_id)
+    tickets = [t for t in tickets_by_tokens(tokens=request.GET.getlist("t")) if t.queue.site_id == site.pk]
+    if not tickets:
+        raise Http404
+    rows = []
+    for ticket in tickets:
+        phone_url = request.build_absolute_uri(reverse("web:phone", kwargs={"token": ticket.token}))
+        rows.append({"ticket": ticket, "services": _services(ticket), "phone_url": phone_url, "qr": qr_svg(phone_url)})
+    return render(
+        request, "web/kiosk_ticket.html", {"site": site, "rows": rows, "return_seconds": KIOSK_RETURN_SECONDS}
+    )
+
+
+def _services(ticket) -> list[Service]:
+    return [line.service for line in ticket.ticket_services.select_related("service").order_by("position")]
+
+
+# Phone page
+
+
+def _phone_context(ticket) -> dict:
+    context = {"ticket": ticket, "services": _services(ticket), "estimate": None, "moved_to": None}
+    if ticket.status == Status.WAITING:
+        context["estimate"] = estimate_wait(ticket)
+    elif ticket.status == Status.TRANSFERRED:
+        context["moved_to"] = getattr(ticket, "transferred_to", None)
+    return context
+
+
+@require_GET
+def phone(request, token: str):
+    ticket = ticket_by_token(token=token)
+    if ticket is None:
+        raise Http404
+    context = _phone_context(ticket)
+    template = "web/_phone_status.html" if _poll(request) else "web/phone.html"
+    response = render(request, template, context)
+    # The address is the only key to the ticket: keep it out of other sites' logs.
+    # (Not "no-referrer": Chromium then sends "Origin: null", which fails the CSRF check.)
+    response.headers["Referrer-Policy"] = "same-origin"
+    return response
+
+
+@require_POST
+def phone_cancel(request, token: str):
+    ticket = ticket_by_token(token=token)
+    if ticket is None:
+        raise Http404
+    try:
+        ticket_cancel(ticket=ticket)
+    except SkrankeError:
+        ticket.refresh_from_db(fields=["status"])
+        messages.error(
+            request,
+            _("Nummeret kan ikke annulleres, fordi det er %(status)s.")
+            % {"status": ticket.get_status_display().lower()},
+        )
+    else:
+        messages.success(
+            request, _("Dit nummer %(ticket)s er annulleret. Tak fordi du sagde til.") % {"ticket": ticket}
+        )
+    return redirect("web:phone", token=token)
+
+
+# Display board
+
+
+@require_GET
+def board(request, site_id: int):
+    site = _site(site_id)
+    now = timezone.now()
+    calls = board_calls(site=site, now=now)
+    latest = max((t for rows in calls.values() for t in rows), key=lambda t: t.called_at, default=None)
+    context = {
+        "site": site,
+        "columns": [(area, calls.get(area, [])) for area in site_areas(site)],
+        "waiting": waiting_by_area(site=site, now=now),
+        "latest": latest,
+        # A call in the last 20 seconds is shown highlighted.
+        "fresh_after": now - dt.timedelta(seconds=20),
+        "now": now,
+    }
+    template = "web/_board_calls.html" if _poll(request) else "web/board.html"
+    return render(request, template, context)
+
+
+def site_areas(site: Site) -> list[str]:
+    """Library first, then Borgerservice: the areas that have a queue at this site."""
+    present = set(site.queues.filter(active=True).values_list("area", flat=True))
+    return [area for area in (Area.LIBRARY, Area.CITIZEN_SERVICE) if area in present]

@@ -1,0 +1,78 @@
+"""Browser tests: pytest-playwright driving Debian's chromium against a live server.
+
+Chromium comes from Debian (`apt-get install chromium`, done by .ci/run);
+`playwright install` cannot download a browser here. Without it the tests
+are skipped, unless SKRANKE_REQUIRE_BROWSER is set (CI sets it), where they fail.
+"""
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = Path("/usr/bin/chromium")
+AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+SCREENSHOTS = Path(os.environ.get("SKRANKE_SCREENSHOTS", Path(__file__).resolve().parents[2] / "var" / "screenshots"))
+
+# Playwright's sync API runs an event loop in the test's thread; the test's
+# own database calls are still synchronous and safe.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+def pytest_collection_modifyitems(config, items):
+    if CHROMIUM.exists() or os.environ.get("SKRANKE_REQUIRE_BROWSER"):
+        return
+    skip = pytest.mark.skip(reason="Debian's chromium is not installed (apt-get install chromium)")
+    for item in items:
+        if "tests/browser/" in str(item.fspath):
+            item.add_marker(skip)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {
+        **browser_type_launch_args,
+        "executable_path": str(CHROMIUM),
+        "args": ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+    }
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    # axe-core is injected as a script; the pages' own policy allows no inline script.
+    return {**browser_context_args, "locale": "da-DK", "bypass_csp": True, "viewport": {"width": 1280, "height": 900}}
+
+
+def new_page(browser, *, width: int = 1280, height: int = 900):
+    """A page in a context of its own (own cookies: one person), Danish, with axe-core allowed in."""
+    context = browser.new_context(locale="da-DK", bypass_csp=True, viewport={"width": width, "height": height})
+    return context.new_page()
+
+
+SERIOUS = {"serious", "critical"}
+
+
+def axe_violations(page) -> list[dict]:
+    """Serious and critical WCAG violations axe-core finds on the page as it is now."""
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate(
+        "() => axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})"
+    )
+    return [
+        {"id": v["id"], "impact": v["impact"], "help": v["help"], "nodes": [n["target"] for n in v["nodes"]][:5]}
+        for v in result["violations"]
+        if v["impact"] in SERIOUS
+    ]
+
+
+def assert_accessible(page) -> None:
+    violations = axe_violations(page)
+    assert not violations, f"{page.url}: {json.dumps(violations, indent=1, ensure_ascii=False)}"
+
+
+def screenshot(page, name: str) -> Path:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
