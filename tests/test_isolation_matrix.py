@@ -105,6 +105,7 @@ ISOLATION_MATRIX: dict[str, str] = {
     "web:counter": MUNICIPAL,
     "web:counter_action": MUNICIPAL,
     "web:counter_finish": MUNICIPAL,
+    "web:counter_contact": MUNICIPAL,
     "web:queue_overview": MUNICIPAL,
     "web:kiosk": CITIZEN,
     "web:kiosk_suggest": CITIZEN,
@@ -224,6 +225,7 @@ def changes_data(view: str) -> bool:
         "admin:auth_user_password_change",
         "web:counter_action",
         "web:counter_finish",
+        "web:counter_contact",
         "web:kiosk_take",
         "web:phone_cancel",
     }
@@ -910,6 +912,17 @@ PROBES: dict[str, Callable[[World], Probe]] = {
     ),
     "web:counter_action": _probe_counter_action,
     "web:counter_finish": _probe_counter_finish,
+    "web:counter_contact": lambda world: Probe(
+        reads=[Call("get", reverse("web:counter_contact"))],
+        writes=[
+            Call(
+                "post",
+                reverse("web:counter_contact"),
+                {"service": s.key, f"outcome_{s.pk}": "RESOLVED"},
+            )
+            for s in Service.objects.order_by("key")
+        ],
+    ),
     "web:queue_overview": lambda world: Probe(
         reads=[
             Call("get", reverse("web:queue_overview")),
@@ -1053,6 +1066,7 @@ OWNER_SEES_NO_MARKER = {
     "web:choose_counter": "takes only a POST; its probe checks where the staff member stands afterwards",
     "web:counter_action": "takes only a POST; the snapshot shows A's tickets unchanged",
     "web:counter_finish": "takes only a POST; the snapshot shows A's tickets unchanged and no contact added",
+    "web:counter_contact": "takes only a POST; the snapshot shows no contact added to A's",
     "admin:organisation_site_add": "a manager's form lists no rows: the municipality is theirs, the inlines are empty",
     "admin:organisation_serviceoverride_add": "the form lists only the shared catalogue",
     "admin:privacy_retentionsetting_add": "the form has only a kind and a number of days",

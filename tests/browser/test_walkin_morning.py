@@ -34,12 +34,16 @@ def morning(transactional_db):
     return site
 
 
-def _log_in(browser, live_server, username: str, counter: Counter):
+def _log_in(browser, live_server, username: str, counter: Counter, *, check: bool = False):
     page = new_page(browser)
     page.goto(f"{live_server.url}/login/")
+    if check:
+        assert_accessible(page)
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", DEMO_PASSWORD)
     page.click("form:has(input[name=username]) button[type=submit]")
+    if check:
+        assert_accessible(page)
     page.select_option("select[name=counter]", str(counter.pk))
     page.click("form[action$='/skranke/'] button[type=submit]:not([name=leave])")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Betjening")
@@ -72,6 +76,13 @@ def test_a_morning_at_the_combined_site(morning, live_server, browser):
     expect(kiosk.locator(".ticket-qr svg")).to_be_visible()
     screenshot(kiosk, "2-ticket")
     assert_accessible(kiosk)
+    # The 80 mm receipt: only the ticket, black on white.
+    receipt = new_page(browser, width=302, height=600)
+    receipt.goto(kiosk.url)
+    receipt.emulate_media(media="print")
+    expect(receipt.locator(".kiosk-ticket-actions")).to_be_hidden()
+    expect(receipt.locator("header")).to_be_hidden()
+    screenshot(receipt, "2-ticket-print")
     passport = Ticket.objects.get(queue__site=site, number=1, queue__letter="B")
     assert [s.key for s in passport.services.all()] == ["passport-application"]
     assert passport.estimate_high is not None
@@ -92,7 +103,7 @@ def test_a_morning_at_the_combined_site(morning, live_server, browser):
     expect(kiosk.locator(".ticket-number")).to_contain_text("L 001")
 
     # A library employee at a Borgerservice counter: call next skips the passport she may not handle.
-    lise = _log_in(browser, live_server, "lise", Counter.objects.get(site=site, name="Skranke 4"))
+    lise = _log_in(browser, live_server, "lise", Counter.objects.get(site=site, name="Skranke 4"), check=True)
     lise.get_by_role("button", name="Kald næste").click()
     expect(lise.locator(".counter-ticket-number")).to_contain_text("B 002")
     assert Ticket.objects.get(pk=passport.pk).status == Status.WAITING

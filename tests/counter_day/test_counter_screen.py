@@ -1,6 +1,8 @@
 """The counter screen: call next, serve, finish with outcomes, transfer, add a service, and every refusal."""
 
+import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from skranke.contacts.models import Contact
 from skranke.organisation.models import Area, OpeningHours
@@ -229,3 +231,51 @@ def test_the_queue_overview_shows_waiting_and_open_counters(officer_client, offi
 
     assert "Borgerservice (B)" in page
     assert "Skranke 3" in page and str(officer) in page
+
+
+# A citizen served without a ticket
+
+CONTACT = reverse("web:counter_contact")
+
+
+def test_a_citizen_without_a_ticket_is_recorded_with_the_outcome(librarian_client, librarian, loan, library_counter):
+    page = librarian_client.get(f"{reverse('web:counter')}?uden_nummer=library-loan").content.decode()
+    started = int(timezone.now().timestamp()) - 120
+
+    response = librarian_client.post(
+        CONTACT, {"service": "library-loan", f"outcome_{loan.pk}": "RESOLVED", "started": started}
+    )
+
+    contact = Contact.objects.get()
+    assert "Registrér hjælpen med Lån" in page
+    assert _messages(response)[-1] == "Henvendelsen er registreret."
+    assert (contact.ticket, contact.counter, contact.staff) == (None, library_counter, librarian.user)
+    assert 100 <= contact.service_seconds <= 200
+    assert [(line.service, line.outcome) for line in contact.lines.all()] == [(loan, "RESOLVED")]
+
+
+def test_a_walk_up_contact_for_a_service_the_staff_member_may_not_handle_is_refused_and_audited(
+    librarian_client, passport
+):
+    response = librarian_client.post(CONTACT, {"service": "passport-application", f"outcome_{passport.pk}": "RESOLVED"})
+
+    assert Contact.objects.count() == 0
+    assert "henvis" in _messages(response)[-1]
+    assert AuditEntry.objects.filter(action=Action.REFUSED, object_id="passport-application").count() == 1
+
+
+@pytest.mark.parametrize("started", ["", "soon", "99999999999999999999", "0", str(2**40)])
+def test_an_odd_start_time_counts_as_now(librarian_client, loan, started):
+    librarian_client.post(CONTACT, {"service": "library-loan", f"outcome_{loan.pk}": "RESOLVED", "started": started})
+
+    assert Contact.objects.get().service_seconds <= 5
+
+
+def test_a_walk_up_contact_without_a_service_or_outcome_records_nothing(librarian_client, loan):
+    unknown = librarian_client.post(CONTACT, {"service": "no-such-service"})
+    no_outcome = librarian_client.post(CONTACT, {"service": "library-loan"})
+
+    assert Contact.objects.count() == 0
+    assert _messages(unknown)[-1] == "Vælg den ydelse, du har hjulpet borgeren med."
+    assert _messages(no_outcome)[-1] == "Vælg et resultat for Lån."
+    assert no_outcome["Location"] == f"{reverse('web:counter')}?uden_nummer=library-loan"

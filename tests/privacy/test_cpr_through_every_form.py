@@ -73,11 +73,28 @@ def _at_the_counter(client, data):
     return {**data, "ticket": ticket.pk, f"outcome_{service.pk}": "RESOLVED"}, took_it
 
 
+def _walk_up(client, data):
+    """A librarian recording a citizen who came to the counter without a ticket."""
+    site = SiteFactory(kind=SiteKind.COMBINED)
+    service = ServiceFactory(kind=Kind.LIBRARY)
+    counter = CounterFactory(site=site, area=Area.LIBRARY)
+    librarian = StaffMemberFactory(municipality=site.municipality, staff_group=StaffGroup.LIBRARY)
+    client.force_login(librarian.user)
+    stand_at(client, counter)
+
+    def took_it(response):
+        assert response.status_code == 302
+        assert Contact.objects.get(ticket=None).citizen is not None
+
+    return {**data, "service": service.key, f"outcome_{service.pk}": "RESOLVED"}, took_it
+
+
 # url name -> (form class, POST data, set-up). A new form with a CPR field must be added here.
 FORMS_TAKING_CPR = {
     "web:audit_log": ("CitizenSearchForm", {"cpr": CLEAR[1], "purpose": "Stikprøve"}, _as_manager),
     "web:access_report": ("AccessReportForm", {"cpr": CLEAR[2], "purpose": "Indsigtsanmodning"}, _as_manager),
     "web:counter_finish": ("FinishForm", {"cpr": CLEAR[0]}, _at_the_counter),
+    "web:counter_contact": ("FinishForm", {"cpr": CLEAR[1]}, _walk_up),
 }
 
 

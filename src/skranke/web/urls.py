@@ -17,6 +17,7 @@ urlpatterns = [
     path("skranke/betjening/", views_counter.counter_screen, name="counter"),
     path("skranke/betjening/handling/", views_counter.counter_action, name="counter_action"),
     path("skranke/betjening/afslut/", views_counter.counter_finish, name="counter_finish"),
+    path("skranke/betjening/henvendelse/", views_counter.counter_contact, name="counter_contact"),
     path("koeer/", views_counter.queue_overview_page, name="queue_overview"),
     # The counter day: public pages (no login)
     path("kiosk/<int:site_id>/", views_kiosk.kiosk, name="kiosk"),

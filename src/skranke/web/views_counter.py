@@ -5,16 +5,19 @@ Every button posts to one view that calls one service function; a refusal
 plain message and changes nothing.
 """
 
+import datetime as dt
+
 from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from skranke.catalogue.models import Service
 from skranke.catalogue.selectors import fees_valid_on, service_detail
-from skranke.contacts.services import Line, ticket_finish
+from skranke.contacts.services import Line, contact_record, ticket_finish
 from skranke.errors import SkrankeError
 from skranke.organisation.selectors import override_for, services_for_municipality, with_override
 from skranke.privacy.services import client_address
@@ -75,7 +78,20 @@ def counter_screen(request, place: Workplace):
     if _polling(request):
         # Only the queue status is refreshed; the ticket's forms are left alone while staff type.
         return render(request, "web/_counter_queues.html", context)
-    if ticket is not None:
+    if ticket is None:
+        offered = services_for_municipality(municipality=staff.municipality)
+        context["offered"] = offered
+        walk_up = next((s for s in offered if s.key == request.GET.get("uden_nummer")), None)
+        if walk_up is not None:
+            context.update(
+                {
+                    "walk_up": walk_up,
+                    "walk_up_form": FinishForm(services=[walk_up]),
+                    "walk_up_hidden": [("service", walk_up.key), ("started", int(now.timestamp()))],
+                    "walk_up_guidance": _guidance(walk_up, staff.municipality),
+                }
+            )
+    else:
         services = [line.service for line in ticket.ticket_services.all()]
         municipality = staff.municipality
         offered = [
@@ -90,6 +106,7 @@ def counter_screen(request, place: Workplace):
             {
                 "guidance": [_guidance(service, municipality) for service in services],
                 "finish_form": FinishForm(services=services),
+                "finish_hidden": [("ticket", ticket.pk)],
                 "transfer_form": TransferForm(queues=list(others)),
                 "addable": offered,
                 "can_no_show": ticket.status == Status.CALLED and ticket.recalls >= settings.NO_SHOW_AFTER_RECALLS,
@@ -191,6 +208,51 @@ def counter_finish(request, place: Workplace):
             request, _("%(ticket)s er afsluttet, og henvendelsen er registreret.") % {"ticket": ticket.label}
         )
     return redirect("web:counter")
+
+
+@require_POST
+@staff_required
+@_counter_required
+def counter_contact(request, place: Workplace):
+    """A citizen served without a ticket (they came straight to the counter): the contact and its outcome."""
+    now = timezone.now()
+    service = Service.objects.filter(key=request.POST.get("service", ""), retired=False).first()
+    try:
+        if service is None:
+            raise SkrankeError(_("Vælg den ydelse, du har hjulpet borgeren med."), code="invalid")
+        form = FinishForm(request.POST, services=[service])
+        if not form.is_valid():
+            raise SkrankeError(" ".join(e for errors in form.errors.values() for e in errors), code="invalid")
+        contact_record(
+            staff=place.staff,
+            counter=place.counter,
+            lines=[Line(service=s, outcome=o, referred_to=r, guidance_mode=m) for s, o, r, m in form.cleaned_lines()],
+            cpr=form.cleaned_data.get("cpr"),
+            power_of_attorney=form.cleaned_data["power_of_attorney"],
+            started_at=_started(request.POST.get("started"), now),
+            now=now,
+            client_address=client_address(request),
+        )
+    except SkrankeError as error:
+        messages.error(request, error.message)
+        if service is not None:
+            return redirect(f"{reverse('web:counter')}?uden_nummer={service.key}")
+    else:
+        messages.success(request, _("Henvendelsen er registreret."))
+    return redirect("web:counter")
+
+
+# The longest a contact without a ticket is taken to have lasted; an older or odd start counts as now.
+_LONGEST_WALK_UP = dt.timedelta(hours=4)
+
+
+def _started(raw, now: dt.datetime) -> dt.datetime:
+    """When the form was shown: the start of the service, within reason."""
+    try:
+        started = dt.datetime.fromtimestamp(int(raw), tz=dt.UTC)
+    except (TypeError, ValueError, OverflowError, OSError):
+        return now
+    return started if now - _LONGEST_WALK_UP <= started <= now else now
 
 
 @require_GET
