@@ -44,10 +44,20 @@ def browser_context_args(browser_context_args):
     return {**browser_context_args, "locale": "da-DK", "bypass_csp": True, "viewport": {"width": 1280, "height": 900}}
 
 
-def new_page(browser, *, width: int = 1280, height: int = 900):
-    """A page in a context of its own (own cookies: one person), Danish, with axe-core allowed in."""
-    context = browser.new_context(locale="da-DK", bypass_csp=True, viewport={"width": width, "height": height})
-    return context.new_page()
+@pytest.fixture
+def new_page(browser):
+    """new_page(width=, height=): a page in a context of its own (own cookies: one person), Danish, axe-core
+    allowed in. Every context is closed after the test, so no page goes on polling the live server."""
+    contexts = []
+
+    def make(*, width: int = 1280, height: int = 900):
+        context = browser.new_context(locale="da-DK", bypass_csp=True, viewport={"width": width, "height": height})
+        contexts.append(context)
+        return context.new_page()
+
+    yield make
+    for context in contexts:
+        context.close()
 
 
 SERIOUS = {"serious", "critical"}

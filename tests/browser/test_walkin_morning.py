@@ -12,7 +12,7 @@ from skranke.organisation.demo import DEMO_CODE, DEMO_PASSWORD, demo_load
 from skranke.organisation.models import Area, Counter, Municipality, OpeningHours, Site
 from skranke.queues.demo import demo_queues
 from skranke.queues.models import Status, Ticket
-from tests.browser.conftest import assert_accessible, new_page, screenshot
+from tests.browser.conftest import assert_accessible, screenshot
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -34,8 +34,8 @@ def morning(transactional_db):
     return site
 
 
-def _log_in(browser, live_server, username: str, counter: Counter, *, check: bool = False):
-    page = new_page(browser)
+def _log_in(new_page, live_server, username: str, counter: Counter, *, check: bool = False):
+    page = new_page()
     page.goto(f"{live_server.url}/login/")
     if check:
         assert_accessible(page)
@@ -58,9 +58,9 @@ def _take(page, live_server, site, text: str, button: str) -> str:
     return page.locator(".ticket-number").first.inner_text().replace("Dit nummer er", "").strip()
 
 
-def test_a_morning_at_the_combined_site(morning, live_server, browser):
+def test_a_morning_at_the_combined_site(morning, live_server, new_page):
     site = morning
-    kiosk = new_page(browser)
+    kiosk = new_page()
 
     # The kiosk: the citizen types a need in their own words.
     kiosk.goto(f"{live_server.url}/kiosk/{site.pk}/")
@@ -77,7 +77,7 @@ def test_a_morning_at_the_combined_site(morning, live_server, browser):
     screenshot(kiosk, "2-ticket")
     assert_accessible(kiosk)
     # The 80 mm receipt: only the ticket, black on white.
-    receipt = new_page(browser, width=302, height=600)
+    receipt = new_page(width=302, height=600)
     receipt.goto(kiosk.url)
     receipt.emulate_media(media="print")
     expect(receipt.locator(".kiosk-ticket-actions")).to_be_hidden()
@@ -88,7 +88,7 @@ def test_a_morning_at_the_combined_site(morning, live_server, browser):
     assert passport.estimate_high is not None
 
     # The phone page, from the ticket's QR code: position and wait.
-    phone = new_page(browser, width=390, height=800)
+    phone = new_page(width=390, height=800)
     phone.goto(f"{live_server.url}/nummer/{passport.token}/")
     expect(phone.locator(".phone-number")).to_have_text("B 001")
     expect(phone.locator(".phone-lead")).to_contain_text("Forventet ventetid")
@@ -103,19 +103,19 @@ def test_a_morning_at_the_combined_site(morning, live_server, browser):
     expect(kiosk.locator(".ticket-number")).to_contain_text("L 001")
 
     # A library employee at a Borgerservice counter: call next skips the passport she may not handle.
-    lise = _log_in(browser, live_server, "lise", Counter.objects.get(site=site, name="Skranke 4"), check=True)
+    lise = _log_in(new_page, live_server, "lise", Counter.objects.get(site=site, name="Skranke 4"), check=True)
     lise.get_by_role("button", name="Kald næste").click()
     expect(lise.locator(".counter-ticket-number")).to_contain_text("B 002")
     assert Ticket.objects.get(pk=passport.pk).status == Status.WAITING
 
     # The Borgerservice officer calls the passport ticket.
-    birgit = _log_in(browser, live_server, "birgit", Counter.objects.get(site=site, name="Skranke 3"))
+    birgit = _log_in(new_page, live_server, "birgit", Counter.objects.get(site=site, name="Skranke 3"))
     birgit.get_by_role("button", name="Kald næste").click()
     expect(birgit.locator(".counter-ticket-number")).to_contain_text("B 001")
     expect(birgit.locator(".guidance-panel")).to_contain_text("Borgeren skal medbringe")
 
     # A librarian at a library counter calls the book return.
-    jonas = _log_in(browser, live_server, "jonas", Counter.objects.get(site=site, name="Skranke 1"))
+    jonas = _log_in(new_page, live_server, "jonas", Counter.objects.get(site=site, name="Skranke 1"))
     jonas.get_by_role("button", name="Kald næste").click()
     expect(jonas.locator(".counter-ticket-number")).to_contain_text("L 001")
 
@@ -123,7 +123,7 @@ def test_a_morning_at_the_combined_site(morning, live_server, browser):
     expect(phone.locator(".phone-called")).to_have_text("Du er kaldt til Skranke 3", timeout=5000)
 
     # The display board: each call in its own labelled column.
-    board = new_page(browser, width=1600, height=900)
+    board = new_page(width=1600, height=900)
     board.goto(f"{live_server.url}/tavle/{site.pk}/")
     library = board.locator(".board-column-library")
     citizen = board.locator(".board-column-citizen-service")

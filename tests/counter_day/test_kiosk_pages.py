@@ -67,7 +67,7 @@ def test_a_switched_off_service_is_not_offered_and_takes_no_number(client, site,
 
     assert 'value="passport-application"' not in page
     assert Ticket.objects.count() == 0
-    assert _messages(response) == ["Vælg det, du skal have hjælp til."]
+    assert _messages(response) == ["Pas tilbydes ikke her."]
 
 
 def test_a_closed_site_says_so_in_danish_and_takes_no_number(client, site, borgerservice):

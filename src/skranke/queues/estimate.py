@@ -8,6 +8,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Literal
 
+from django.core.cache import cache
 from django.db.models import Avg, Count, F, FloatField, OuterRef, Q, Subquery, prefetch_related_objects
 from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
@@ -91,7 +92,10 @@ def estimate_new(*, queue: Queue, services: list[Service], channel: str, now: dt
 
     ticket_issue asks before it takes the day's number lock, so the queries do
     not queue up the other kiosks; a ticket issued elsewhere in that moment may
-    be missing from its count.
+    be missing from its count. The kiosk asks this for every ticket, so the
+    parts that change slowly are cached briefly (see `_cached`): who stands at
+    the counters for CAPACITY_SECONDS, the site's service times for
+    TIMES_SECONDS. The phone page's `estimate_wait` reads everything fresh.
     """
     return _estimate(
         queue=queue,
@@ -100,11 +104,34 @@ def estimate_new(*, queue: Queue, services: list[Service], channel: str, now: dt
         in_order=Q(issued_at__lte=now),
         services=services,
         now=now,
+        cached=True,
     )
 
 
+# How long the kiosk's estimate reuses who is at the counters, and the site's service times.
+CAPACITY_SECONDS = 10
+TIMES_SECONDS = 60
+
+
+def _cached(key: str, seconds: int, now: dt.datetime, compute):
+    """compute(), kept for `seconds` under `key` in time buckets of `now`, so a test's fixed clock is honoured."""
+    bucket = f"skranke:estimate:{key}:{int(now.timestamp()) // seconds}"
+    value = cache.get(bucket)
+    if value is None:
+        value = compute()
+        cache.set(bucket, value, seconds)
+    return value
+
+
 def _estimate(
-    *, queue: Queue, day: dt.date, channel: str, in_order: Q, services: list[Service], now: dt.datetime | None
+    *,
+    queue: Queue,
+    day: dt.date,
+    channel: str,
+    in_order: Q,
+    services: list[Service],
+    now: dt.datetime | None,
+    cached: bool = False,
 ) -> Estimate:
     """`in_order`: the tickets of the same channel that come before this one."""
     now = now or timezone.now()
@@ -113,12 +140,44 @@ def _estimate(
         before = Q(channel=Channel.APPOINTMENT) & in_order
     else:
         before = Q(channel=Channel.APPOINTMENT) | in_order
-    ahead = list(
-        Ticket.objects.filter(before, queue=queue, day=day, status=Status.WAITING).values_list(
-            "pk", "ticket_services__service_id"
+    waiting = Ticket.objects.filter(before, queue=queue, day=day, status=Status.WAITING)
+    # Counted per service in the database: the rows ahead are never fetched, however long the queue.
+    ahead = dict(
+        waiting.values_list("ticket_services__service_id")
+        .annotate(n=Count("pk"))
+        .values_list("ticket_services__service_id", "n")
+    )
+    position = waiting.count() + 1 if ahead else 1
+
+    key = f"capacity:{queue.pk}:{','.join(str(s.pk) for s in sorted(services, key=lambda s: s.pk))}"
+    if cached:
+        servers, counter_ids, busy = _cached(key, CAPACITY_SECONDS, now, lambda: _capacity(queue, services, day, now))
+    else:
+        servers, counter_ids, busy = _capacity(queue, services, day, now)
+
+    used = {s.pk for s in services} | {s for s in ahead if s} | {s for s in busy if s}
+    if cached:
+        known = _cached(
+            f"times:{site.pk}", TIMES_SECONDS, now, lambda: service_seconds(site=site, services=None, now=now)
         )
+        missing = used - known[0].keys()
+        seconds, basis = known if not missing else service_seconds(site=site, services=used, now=now)
+    else:
+        seconds, basis = service_seconds(site=site, services=used, now=now)
+    work = sum(seconds[s] * n for s, n in ahead.items() if s) + sum(seconds[s] * n / 2 for s, n in busy.items() if s)
+    low, high = wait_range(work, servers or len(counter_ids) or 1, guessed=not servers)
+    return Estimate(
+        position=position,
+        low_minutes=low,
+        high_minutes=high,
+        servers=servers,
+        basis=max((basis[s] for s in used), key=BASES.index, default="catalogue"),
     )
 
+
+def _capacity(queue: Queue, services: list[Service], day: dt.date, now: dt.datetime):
+    """(servers, the counters counted, {service id: tickets called or being served there})."""
+    site = queue.site
     presences = list(open_counters(site, queue.area, now))
     # What the policy check reads, for all these staff members at once.
     prefetch_related_objects([p.staff for p in presences], *POLICY_PREFETCH)
@@ -130,32 +189,23 @@ def _estimate(
     servers = len(counter_ids)
     if not servers:
         counter_ids = list(Counter.objects.filter(site=site, area=queue.area, active=True).values_list("pk", flat=True))
-    busy = []
+    busy = {}
     if counter_ids:
-        busy = list(
-            Ticket.objects.filter(
-                counter_id__in=counter_ids, day=day, status__in=[Status.CALLED, Status.SERVING]
-            ).values_list("pk", "ticket_services__service_id")
+        busy = dict(
+            Ticket.objects.filter(counter_id__in=counter_ids, day=day, status__in=[Status.CALLED, Status.SERVING])
+            .order_by()
+            .values_list("ticket_services__service_id")
+            .annotate(n=Count("pk"))
+            .values_list("ticket_services__service_id", "n")
         )
-
-    used = {s.pk for s in services} | {s for _, s in ahead if s} | {s for _, s in busy if s}
-    seconds, basis = service_seconds(site=site, services=used, now=now)
-    work = sum(seconds[s] for _, s in ahead if s) + sum(seconds[s] / 2 for _, s in busy if s)
-    low, high = wait_range(work, servers or len(counter_ids) or 1, guessed=not servers)
-    return Estimate(
-        position=len({pk for pk, _ in ahead}) + 1,
-        low_minutes=low,
-        high_minutes=high,
-        servers=servers,
-        basis=max((basis[s] for s in used), key=BASES.index, default="catalogue"),
-    )
+    return servers, counter_ids, busy
 
 
-def service_seconds(*, site, services: set[int], now: dt.datetime) -> tuple[dict[int, float], dict[int, Basis]]:
+def service_seconds(*, site, services: set[int] | None, now: dt.datetime) -> tuple[dict[int, float], dict[int, Basis]]:
     """Per service id: its mean service time in seconds at `site`, and where that mean came from.
 
     One query for the contacts' means, and one for the catalogue durations of
-    the services without enough contacts.
+    the services without enough contacts. `services=None`: every service.
     """
     midnight = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
     lines_of_contact = Subquery(
@@ -165,7 +215,7 @@ def service_seconds(*, site, services: set[int], now: dt.datetime) -> tuple[dict
     today = Q(contact__finished_at__gte=midnight)
     rows = (
         ContactService.objects.filter(
-            service_id__in=services,
+            *([Q(service_id__in=services)] if services is not None else []),
             contact__site=site,
             contact__finished_at__gte=now - HISTORY,
             contact__finished_at__lte=now,
@@ -186,14 +236,13 @@ def service_seconds(*, site, services: set[int], now: dt.datetime) -> tuple[dict
             seconds[row["service_id"]], basis[row["service_id"]] = row["today_mean"], "today"
         elif row["month_count"] >= MIN_CONTACTS:
             seconds[row["service_id"]], basis[row["service_id"]] = row["month_mean"], "30days"
-    missing = services - seconds.keys()
-    if missing:
+    missing = services - seconds.keys() if services is not None else None
+    if missing is None or missing:
         override = ServiceOverride.objects.filter(
             municipality_id=site.municipality_id, service=OuterRef("pk"), duration_minutes__isnull=False
         ).values("duration_minutes")[:1]
-        durations = Service.objects.filter(pk__in=missing).annotate(
-            minutes=Coalesce(Subquery(override), F("duration_minutes"))
-        )
+        candidates = Service.objects.filter(pk__in=missing) if missing else Service.objects.exclude(pk__in=seconds)
+        durations = candidates.annotate(minutes=Coalesce(Subquery(override), F("duration_minutes")))
         for service_id, minutes in durations.values_list("pk", "minutes"):
             seconds[service_id], basis[service_id] = minutes * 60, "catalogue"
     return seconds, basis

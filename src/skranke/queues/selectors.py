@@ -144,6 +144,19 @@ def kiosk_menu(*, site: Site, now: dt.datetime | None = None) -> KioskMenu:
     return KioskMenu(site=site, groups=groups, queue_of=queue_of)
 
 
+def queues_for_services(*, site: Site, keys: list[str]) -> dict[str, Queue]:
+    """Service key -> the open queue of the site that serves it (the first by letter, as the kiosk menu shows)."""
+    found: dict[str, Queue] = {}
+    rows = (
+        Queue.services.through.objects.filter(queue__site=site, queue__active=True, service__key__in=keys)
+        .select_related("queue__site__municipality", "service")
+        .order_by("queue__letter")
+    )
+    for row in rows:
+        found.setdefault(row.service.key, row.queue)
+    return found
+
+
 def tickets_by_tokens(*, tokens: list[str]) -> list[Ticket]:
     found = {
         t.token: t

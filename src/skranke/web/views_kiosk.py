@@ -22,7 +22,14 @@ from skranke.errors import SkrankeError
 from skranke.organisation.models import Area, Site
 from skranke.queues.estimate import estimate_wait
 from skranke.queues.models import Status
-from skranke.queues.selectors import board_calls, kiosk_menu, ticket_by_token, tickets_by_tokens, waiting_by_area
+from skranke.queues.selectors import (
+    board_calls,
+    kiosk_menu,
+    queues_for_services,
+    ticket_by_token,
+    tickets_by_tokens,
+    waiting_by_area,
+)
 from skranke.queues.services import ticket_cancel, ticket_issue
 from skranke.web.forms import KioskTextForm
 from skranke.web.qr import qr_svg
@@ -91,14 +98,12 @@ def _suggestions(menu, text: str) -> dict:
 def kiosk_take(request, site_id: int):
     """Take a number for the chosen services: one ticket per queue they belong to."""
     site = _site(site_id)
-    menu = kiosk_menu(site=site)
     keys = request.POST.getlist("service")[:5]
-    services = list(Service.objects.filter(key__in=keys, retired=False))
+    queue_of = queues_for_services(site=site, keys=keys)
+    services = list(Service.objects.filter(key__in=queue_of, retired=False))
     by_queue = defaultdict(list)
     for service in sorted(services, key=lambda s: keys.index(s.key)):
-        queue = menu.queue_for(service)
-        if queue is not None:
-            by_queue[queue].append(service)
+        by_queue[queue_of[service.key]].append(service)
     if not by_queue:
         messages.error(request, _("Vælg det, du skal have hjælp til."))
         return redirect("web:kiosk", site_id=site.pk)
