@@ -1,4 +1,7 @@
+from importlib import import_module
+
 import pytest
+from django.apps import apps
 from django.core.cache import cache
 
 
@@ -14,3 +17,14 @@ def _empty_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+def ensure_municipalities() -> None:
+    """The 98 municipalities as the data migration loads them.
+
+    A transactional test (live server, several processes) empties every table
+    afterwards, the migration's rows included; a later one that needs them calls this.
+    """
+    municipality = apps.get_model("organisation", "Municipality")
+    if not municipality.objects.exists():
+        import_module("skranke.organisation.migrations.0002_municipalities").load(apps, None)

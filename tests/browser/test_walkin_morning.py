@@ -13,12 +13,15 @@ from skranke.organisation.models import Area, Counter, Municipality, OpeningHour
 from skranke.queues.demo import demo_queues
 from skranke.queues.models import Status, Ticket
 from tests.browser.conftest import assert_accessible, screenshot
+from tests.conftest import ensure_municipalities
 
+# Transactional: the live server runs in another thread.
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
 def morning(transactional_db):
+    ensure_municipalities()
     catalogue_load()
     demo_load()
     municipality = Municipality.objects.get(code=DEMO_CODE)

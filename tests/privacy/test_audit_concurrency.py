@@ -10,6 +10,7 @@ from skranke.privacy.chain import verify_chain
 from skranke.privacy.models import Action, AuditEntry
 from skranke.privacy.services import audit_record
 from tests.concurrency import fresh_connections
+from tests.conftest import ensure_municipalities
 
 WORKERS = 4
 EACH = 25
@@ -31,6 +32,7 @@ def _append(municipality_id: int, worker: int, start) -> None:
 
 
 def test_parallel_appends_make_one_chain():
+    ensure_municipalities()
     municipality = Municipality.objects.get(code=265)
     connections.close_all()
     context = multiprocessing.get_context("fork")
