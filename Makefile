@@ -47,9 +47,11 @@ check: install
 	$(DEV) $(BIN)/skranke check
 	$(DEV) $(BIN)/skranke makemigrations --check --dry-run
 
-# Benchmarks (figures go to docs/benchmarks.md); one core, as the targets are stated.
+# Benchmarks (figures go to docs/benchmarks.md). Triage on one core, as its targets are stated;
+# the walk-in day on every core, against the local PostgreSQL (WALKIN_ARGS=--write updates the docs).
 bench: install
 	taskset -c 0 $(BIN)/python bench/triage.py
+	$(BIN)/python bench/walkin.py $(WALKIN_ARGS)
 
 clean:
 	rm -rf $(VENV) node_modules var/static
