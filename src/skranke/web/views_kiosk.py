@@ -148,11 +148,16 @@ def _phone_context(ticket) -> dict:
     return context
 
 
-@require_GET
-def phone(request, token: str):
+def _ticket(token: str):
     ticket = ticket_by_token(token=token)
     if ticket is None:
         raise Http404
+    return ticket
+
+
+@require_GET
+def phone(request, token: str):
+    ticket = _ticket(token)
     context = _phone_context(ticket)
     template = "web/_phone_status.html" if _poll(request) else "web/phone.html"
     response = render(request, template, context)
@@ -164,9 +169,7 @@ def phone(request, token: str):
 
 @require_POST
 def phone_cancel(request, token: str):
-    ticket = ticket_by_token(token=token)
-    if ticket is None:
-        raise Http404
+    ticket = _ticket(token)
     try:
         ticket_cancel(ticket=ticket)
     except SkrankeError:
