@@ -18,12 +18,28 @@ def services_list(*, kind: str | None = None, query: str = "") -> QuerySet[Servi
     return services.order_by("kind", "name_da")
 
 
-def service_detail(*, key: str) -> Service:
-    return Service.objects.prefetch_related(
+def _with_guidance(services: QuerySet[Service]) -> QuerySet[Service]:
+    """Fees, related services and the life events (in the catalogue's order of life events) loaded along."""
+    return services.prefetch_related(
         "fees",
         Prefetch("related", queryset=Service.objects.filter(retired=False).order_by("name_da")),
-        Prefetch("life_event_steps", queryset=LifeEventStep.objects.select_related("life_event")),
-    ).get(key=key)
+        Prefetch(
+            "life_event_steps",
+            queryset=LifeEventStep.objects.select_related("life_event").order_by(
+                "life_event__position", "life_event__key"
+            ),
+        ),
+    )
+
+
+def service_detail(*, key: str) -> Service:
+    return _with_guidance(Service.objects.all()).get(key=key)
+
+
+def services_detail(*, services: list[Service]) -> list[Service]:
+    """`service_detail` for several services at once, in the order given."""
+    found = {s.pk: s for s in _with_guidance(Service.objects.filter(pk__in=[s.pk for s in services]))}
+    return [found[s.pk] for s in services if s.pk in found]
 
 
 def fees_valid_on(*, service: Service, day: dt.date | None = None) -> list[Fee]:

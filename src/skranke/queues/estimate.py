@@ -149,20 +149,20 @@ def _estimate(
     )
     position = waiting.count() + 1 if ahead else 1
 
-    key = f"capacity:{queue.pk}:{','.join(str(s.pk) for s in sorted(services, key=lambda s: s.pk))}"
+    used = {s.pk for s in services}
     if cached:
-        servers, counter_ids, busy = _cached(key, CAPACITY_SECONDS, now, lambda: _capacity(queue, services, day, now))
-    else:
-        servers, counter_ids, busy = _capacity(queue, services, day, now)
-
-    used = {s.pk for s in services} | {s for s in ahead if s} | {s for s in busy if s}
-    if cached:
-        known = _cached(
+        ids = ",".join(str(pk) for pk in sorted(used))
+        servers, counter_ids, busy = _cached(
+            f"capacity:{queue.pk}:{ids}", CAPACITY_SECONDS, now, lambda: _capacity(queue, services, day, now)
+        )
+        # Every service's time at the site (contacts, else the catalogue), shared by all the site's kiosks.
+        seconds, basis = _cached(
             f"times:{site.pk}", TIMES_SECONDS, now, lambda: service_seconds(site=site, services=None, now=now)
         )
-        missing = used - known[0].keys()
-        seconds, basis = known if not missing else service_seconds(site=site, services=used, now=now)
     else:
+        servers, counter_ids, busy = _capacity(queue, services, day, now)
+    used |= {s for s in ahead if s} | {s for s in busy if s}
+    if not cached or not used <= seconds.keys():
         seconds, basis = service_seconds(site=site, services=used, now=now)
     work = sum(seconds[s] * n for s, n in ahead.items() if s) + sum(seconds[s] * n / 2 for s, n in busy.items() if s)
     low, high = wait_range(work, servers or len(counter_ids) or 1, guessed=not servers)

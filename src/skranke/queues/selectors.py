@@ -87,14 +87,9 @@ class KioskGroup:
     common: list  # the most asked-for services of the area: big buttons
     others: list
 
-    @property
-    def label(self) -> str:
-        return Area(self.area).label
-
 
 @dataclass
 class KioskMenu:
-    site: Site
     groups: list[KioskGroup]
     queue_of: dict[int, Queue]  # service pk -> the queue that serves it here
 
@@ -141,7 +136,7 @@ def kiosk_menu(*, site: Site, now: dt.datetime | None = None) -> KioskMenu:
             common = services[:KIOSK_COMMON]
             others = sorted(services[KIOSK_COMMON:], key=lambda s: localized(s, "name").casefold())
             groups.append(KioskGroup(area=area, common=common, others=others))
-    return KioskMenu(site=site, groups=groups, queue_of=queue_of)
+    return KioskMenu(groups=groups, queue_of=queue_of)
 
 
 def queues_for_services(*, site: Site, keys: list[str]) -> dict[str, Queue]:
@@ -160,7 +155,9 @@ def queues_for_services(*, site: Site, keys: list[str]) -> dict[str, Queue]:
 def tickets_by_tokens(*, tokens: list[str]) -> list[Ticket]:
     found = {
         t.token: t
-        for t in Ticket.objects.filter(token__in=tokens[:5]).select_related("queue__site", "counter", "transferred_to")
+        for t in Ticket.objects.filter(token__in=tokens[:5])
+        .select_related("queue__site", "counter", "transferred_to")
+        .prefetch_related("ticket_services__service")
     }
     return [found[token] for token in tokens if token in found]
 

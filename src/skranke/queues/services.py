@@ -176,10 +176,7 @@ def _next_number(*, queue: Queue, day: dt.date) -> int:
 def _refused_services(*, staff: StaffMember, counter: Counter, queues, at: dt.datetime) -> set[int]:
     """The services of these queues the policy check refuses this staff member at this counter."""
     prefetch_for_policy(staff)
-    # Only what the check reads: the catalogue texts of every service would cost more than the check.
-    services = (
-        Service.objects.filter(queues__in=queues).distinct().only("pk", "key", "kind", "name_da", "name_en", "retired")
-    )
+    services = Service.objects.filter(queues__in=queues).distinct()
     return {s.pk for s in services if not check(staff=staff, service=s, counter=counter, at=at)}
 
 

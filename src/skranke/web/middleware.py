@@ -14,6 +14,8 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import ngettext
 
+from skranke.web.htmx import is_poll
+
 
 class DanishFirstLocaleMiddleware:
     """Activate the language the user picked with the language switch, else Danish.
@@ -60,7 +62,6 @@ class IdleTimeoutMiddleware:
     """
 
     SESSION_KEY = "skranke_last_activity"
-    POLL_HEADER = "X-Skranke-Poll"
     # Write the time at most this often, so that a busy page does not save the session on every request.
     RESOLUTION = 30
 
@@ -82,7 +83,7 @@ class IdleTimeoutMiddleware:
             # The first request after login.
             request.session.set_expiry(timezone.now() + dt.timedelta(seconds=settings.SESSION_COOKIE_AGE))
             request.session[self.SESSION_KEY] = now
-        elif request.headers.get(self.POLL_HEADER) != "1" and now - last >= self.RESOLUTION:
+        elif not is_poll(request) and now - last >= self.RESOLUTION:
             request.session[self.SESSION_KEY] = now
         return self.get_response(request)
 

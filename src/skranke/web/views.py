@@ -23,6 +23,7 @@ from skranke.organisation.selectors import (
 )
 from skranke.queues.services import counter_close
 from skranke.web.forms import CounterChoiceForm
+from skranke.web.htmx import wants_fragment
 from skranke.web.workplace import SESSION_COUNTER_KEY, Workplace, workplace_for
 
 
@@ -144,7 +145,7 @@ def service_list(request, place: Workplace):
     }
     # The search field asks htmx for just the results while the user types; a
     # history restore (back button after a live search) needs the whole page.
-    partial = request.headers.get("HX-Request") and not request.headers.get("HX-History-Restore-Request")
+    partial = wants_fragment(request)
     response = render(request, "web/_service_results_htmx.html" if partial else "web/service_list.html", context)
     patch_vary_headers(response, ["HX-Request"])
     return response
@@ -160,7 +161,6 @@ def service_page(request, place: Workplace, key: str):
         raise Http404
     with_override(service, override_for(municipality=place.staff.municipality, service=service))
     decision = check(staff=place.staff, service=service, counter=place.counter) if place.counter else None
-    steps = sorted(service.life_event_steps.all(), key=lambda s: (s.life_event.position, s.life_event.key))
     return render(
         request,
         "web/service_detail.html",
@@ -174,7 +174,7 @@ def service_page(request, place: Workplace, key: str):
             "duration_overridden": bool(service.override and service.override.duration_minutes),
             "fees": fees_valid_on(service=service),
             "decision": decision,
-            "life_event_steps": steps,
+            "life_event_steps": service.life_event_steps.all(),
         },
     )
 

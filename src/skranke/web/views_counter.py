@@ -9,6 +9,7 @@ import datetime as dt
 
 from django.conf import settings
 from django.contrib import messages
+from django.db.models import prefetch_related_objects
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -16,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from skranke.catalogue.models import Service
-from skranke.catalogue.selectors import fees_valid_on, service_detail
+from skranke.catalogue.selectors import fees_valid_on, services_detail
 from skranke.contacts.services import Line, contact_record, ticket_finish
 from skranke.errors import SkrankeError
 from skranke.organisation.selectors import override_for, services_for_municipality, with_override
@@ -34,6 +35,7 @@ from skranke.queues.services import (
     ticket_transfer,
 )
 from skranke.web.forms import FinishForm, TransferForm
+from skranke.web.htmx import is_poll
 from skranke.web.views import staff_required
 from skranke.web.workplace import Workplace
 
@@ -50,16 +52,17 @@ def _counter_required(view):
     return wrapper
 
 
-def _polling(request) -> bool:
-    return request.headers.get("X-Skranke-Poll") == "1"
-
-
-def _guidance(service: Service, municipality) -> dict:
-    """What the counter needs for one service: steps, documents, today's fee, legal basis, related services."""
-    detail = service_detail(key=service.key)
-    with_override(detail, override_for(municipality=municipality, service=detail))
-    events = sorted(detail.life_event_steps.all(), key=lambda s: (s.life_event.position, s.life_event.key))
-    return {"service": detail, "fees": fees_valid_on(service=detail), "life_event_steps": events}
+def _guidance(services: list[Service], municipality) -> list[dict]:
+    """Per service, what the counter needs: steps, documents, today's fee, legal basis, related services."""
+    prefetch_related_objects([municipality], "service_overrides")
+    return [
+        {
+            "service": with_override(detail, override_for(municipality=municipality, service=detail)),
+            "fees": fees_valid_on(service=detail),
+            "life_event_steps": detail.life_event_steps.all(),
+        }
+        for detail in services_detail(services=services)
+    ]
 
 
 @require_GET
@@ -68,14 +71,14 @@ def _guidance(service: Service, municipality) -> dict:
 def counter_screen(request, place: Workplace):
     counter, staff = place.counter, place.staff
     now = timezone.now()
-    if _polling(request):
+    if is_poll(request):
         counter_seen(counter=counter, staff=staff, now=now)
     else:
         counter_open(counter=counter, staff=staff, now=now)
     ticket = counter_current_ticket(counter=counter, staff=staff, now=now)
     overview = [row for row in queue_overview(counter.site, now=now) if row.queue.area == counter.area]
     context = {"ticket": ticket, "overview": overview, "now": now}
-    if _polling(request):
+    if is_poll(request):
         # Only the queue status is refreshed; the ticket's forms are left alone while staff type.
         return render(request, "web/_counter_queues.html", context)
     if ticket is None:
@@ -88,15 +91,14 @@ def counter_screen(request, place: Workplace):
                     "walk_up": walk_up,
                     "walk_up_form": FinishForm(services=[walk_up]),
                     "walk_up_hidden": [("service", walk_up.key), ("started", int(now.timestamp()))],
-                    "walk_up_guidance": _guidance(walk_up, staff.municipality),
+                    "walk_up_guidance": _guidance([walk_up], staff.municipality)[0],
                 }
             )
     else:
         services = [line.service for line in ticket.ticket_services.all()]
         municipality = staff.municipality
-        offered = [
-            s for s in services_for_municipality(municipality=municipality) if s.pk not in {x.pk for x in services}
-        ]
+        on_ticket = {s.pk for s in services}
+        offered = [s for s in services_for_municipality(municipality=municipality) if s.pk not in on_ticket]
         others = (
             Queue.objects.filter(site=counter.site, active=True)
             .exclude(pk=ticket.queue_id)
@@ -104,7 +106,7 @@ def counter_screen(request, place: Workplace):
         )
         context.update(
             {
-                "guidance": [_guidance(service, municipality) for service in services],
+                "guidance": _guidance(services, municipality),
                 "finish_form": FinishForm(services=services),
                 "finish_hidden": [("ticket", ticket.pk)],
                 "transfer_form": TransferForm(queues=list(others)),
@@ -263,5 +265,5 @@ def queue_overview_page(request, place: Workplace):
         messages.info(request, _("Vælg først den skranke, du står ved."))
         return redirect("web:home")
     rows = queue_overview(site, now=timezone.now())
-    template = "web/_queue_overview.html" if _polling(request) else "web/queue_overview.html"
+    template = "web/_queue_overview.html" if is_poll(request) else "web/queue_overview.html"
     return render(request, template, {"rows": rows, "site": site})

@@ -32,6 +32,7 @@ from skranke.queues.selectors import (
 )
 from skranke.queues.services import ticket_cancel, ticket_issue
 from skranke.web.forms import KioskTextForm
+from skranke.web.htmx import wants_fragment
 from skranke.web.qr import qr_svg
 
 ASK_STAFF_SERVICE = "general-guidance"
@@ -41,10 +42,6 @@ KIOSK_RETURN_SECONDS = 45
 
 def _site(site_id: int) -> Site:
     return get_object_or_404(Site.objects.select_related("municipality"), pk=site_id, active=True)
-
-
-def _poll(request) -> bool:
-    return bool(request.headers.get("HX-Request")) and not request.headers.get("HX-History-Restore-Request")
 
 
 # Kiosk
@@ -65,7 +62,7 @@ def kiosk_suggest(request, site_id: int):
     context = {"site": site, "text": "", "suggestions": [], "needs": [], "choose": False, "ask_staff": False}
     if form.is_valid() and form.cleaned_data["text"]:
         context.update(_suggestions(menu, form.cleaned_data["text"]))
-    template = "web/_kiosk_suggestions.html" if _poll(request) else "web/kiosk.html"
+    template = "web/_kiosk_suggestions.html" if wants_fragment(request) else "web/kiosk.html"
     if template == "web/kiosk.html":
         context.update({"menu": menu, "form": form})
     return render(request, template, context)
@@ -133,7 +130,8 @@ def kiosk_ticket(request, site_id: int):
 
 
 def _services(ticket) -> list[Service]:
-    return [line.service for line in ticket.ticket_services.select_related("service").order_by("position")]
+    """The ticket's services in the order asked for (TicketService's ordering), from the selectors' prefetch."""
+    return [line.service for line in ticket.ticket_services.all()]
 
 
 # Phone page
@@ -159,12 +157,9 @@ def _ticket(token: str):
 def phone(request, token: str):
     ticket = _ticket(token)
     context = _phone_context(ticket)
-    template = "web/_phone_status.html" if _poll(request) else "web/phone.html"
-    response = render(request, template, context)
-    # The address is the only key to the ticket: keep it out of other sites' logs.
-    # (Not "no-referrer": Chromium then sends "Origin: null", which fails the CSRF check.)
-    response.headers["Referrer-Policy"] = "same-origin"
-    return response
+    template = "web/_phone_status.html" if wants_fragment(request) else "web/phone.html"
+    # The address is the only key to the ticket; SECURE_REFERRER_POLICY ("same-origin") keeps it from other sites.
+    return render(request, template, context)
 
 
 @require_POST
@@ -204,7 +199,7 @@ def board(request, site_id: int):
         "fresh_after": now - dt.timedelta(seconds=20),
         "now": now,
     }
-    template = "web/_board_calls.html" if _poll(request) else "web/board.html"
+    template = "web/_board_calls.html" if wants_fragment(request) else "web/board.html"
     return render(request, template, context)
 
 
