@@ -58,7 +58,6 @@ def _clean_criteria(criteria: dict | None) -> dict:
     return cleaned
 
 
-@transaction.atomic
 def audit_record(
     *,
     municipality,
@@ -87,32 +86,34 @@ def audit_record(
             code="invalid",
             field="purpose",
         )
-    chain, _created = AuditChain.objects.select_for_update().get_or_create(
-        municipality=municipality,
-        defaults={"last_hash": GENESIS, "pruned_hash": GENESIS, "seal": ""},
-    )
-    entry = AuditEntry(
-        municipality=municipality,
-        sequence=chain.sequence + 1,
-        at=timezone.now(),
-        actor=actor,
-        actor_name=actor.get_username() if actor is not None else "",
-        action=action,
-        object_type=object_type,
-        object_id=str(object_id),
-        citizen=_citizen(citizen),
-        purpose=purpose[:300],
-        criteria=_clean_criteria(criteria),
-        detail=redact(str(detail))[:500],
-        client_address=client_address,
-        previous_hash=chain.last_hash,
-    )
-    entry.entry_hash = entry_hash(entry)
-    entry.save(force_insert=True)
-    chain.sequence, chain.last_hash = entry.sequence, entry.entry_hash
-    chain.seal = chain_seal(chain)
-    chain.save(update_fields=["sequence", "last_hash", "seal"])
-    return entry
+    # No savepoint inside the caller's transaction: an error here undoes the action too, as it must.
+    with transaction.atomic(savepoint=False):
+        chain, _created = AuditChain.objects.select_for_update().get_or_create(
+            municipality=municipality,
+            defaults={"last_hash": GENESIS, "pruned_hash": GENESIS, "seal": ""},
+        )
+        entry = AuditEntry(
+            municipality=municipality,
+            sequence=chain.sequence + 1,
+            at=timezone.now(),
+            actor=actor,
+            actor_name=actor.get_username() if actor is not None else "",
+            action=action,
+            object_type=object_type,
+            object_id=str(object_id),
+            citizen=_citizen(citizen),
+            purpose=purpose[:300],
+            criteria=_clean_criteria(criteria),
+            detail=redact(str(detail))[:500],
+            client_address=client_address,
+            previous_hash=chain.last_hash,
+        )
+        entry.entry_hash = entry_hash(entry)
+        entry.save(force_insert=True)
+        chain.sequence, chain.last_hash = entry.sequence, entry.entry_hash
+        chain.seal = chain_seal(chain)
+        chain.save(update_fields=["sequence", "last_hash", "seal"])
+        return entry
 
 
 # The citizen's access report

@@ -141,13 +141,18 @@ def _estimate(
     else:
         before = Q(channel=Channel.APPOINTMENT) | in_order
     waiting = Ticket.objects.filter(before, queue=queue, day=day, status=Status.WAITING)
-    # Counted per service in the database: the rows ahead are never fetched, however long the queue.
-    ahead = dict(
+    # Counted per service in the database, the rows ahead never fetched however long the queue; in the
+    # same query the tickets themselves: each has exactly one line at position 0 (its first service).
+    rows = (
         waiting.values_list("ticket_services__service_id")
-        .annotate(n=Count("pk"))
-        .values_list("ticket_services__service_id", "n")
+        .annotate(n=Count("pk"), tickets=Count("pk", filter=Q(ticket_services__position=0)))
+        .values_list("ticket_services__service_id", "n", "tickets")
+        .order_by()
     )
-    position = waiting.count() + 1 if ahead else 1
+    ahead, position = {}, 1
+    for service_id, n, tickets in rows:
+        ahead[service_id] = n
+        position += tickets
 
     used = {s.pk for s in services}
     if cached:

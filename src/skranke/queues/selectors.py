@@ -139,16 +139,19 @@ def kiosk_menu(*, site: Site, now: dt.datetime | None = None) -> KioskMenu:
     return KioskMenu(groups=groups, queue_of=queue_of)
 
 
-def queues_for_services(*, site: Site, keys: list[str]) -> dict[str, Queue]:
-    """Service key -> the open queue of the site that serves it (the first by letter, as the kiosk menu shows)."""
-    found: dict[str, Queue] = {}
+def queues_for_services(*, site: Site, keys: list[str]) -> dict[str, tuple[Queue, Service]]:
+    """Service key -> (the open queue of the site that serves it, the service); the first queue by letter,
+    as the kiosk menu shows. Retired services are left out."""
+    found: dict[str, tuple[Queue, Service]] = {}
     rows = (
-        Queue.services.through.objects.filter(queue__site=site, queue__active=True, service__key__in=keys)
+        Queue.services.through.objects.filter(
+            queue__site=site, queue__active=True, service__key__in=keys, service__retired=False
+        )
         .select_related("queue__site__municipality", "service")
         .order_by("queue__letter")
     )
     for row in rows:
-        found.setdefault(row.service.key, row.queue)
+        found.setdefault(row.service.key, (row.queue, row.service))
     return found
 
 

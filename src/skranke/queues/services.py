@@ -10,14 +10,25 @@ import re
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import connection, transaction
-from django.db.models import Case, F, IntegerField, Q, Value, When, prefetch_related_objects
-from django.db.models.functions import Greatest
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    Q,
+    Subquery,
+    Value,
+    When,
+    prefetch_related_objects,
+)
+from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from skranke.catalogue.models import Service, localized
 from skranke.errors import SkrankeError
-from skranke.organisation.models import Counter, OpeningHours, StaffMember
+from skranke.organisation.models import Counter, OpeningHours, ServiceOverride, StaffMember
 from skranke.organisation.policy import check
 from skranke.organisation.selectors import override_for, prefetch_for_policy
 from skranke.organisation.services import policy_enforce
@@ -57,7 +68,12 @@ def _move(ticket: Ticket, to: str) -> None:
 
 
 def _locked(ticket: Ticket) -> Ticket:
-    return Ticket.objects.select_for_update().select_related("queue__site").get(pk=ticket.pk)
+    # With what finishing reads next (the counter, its site and municipality), so it costs no further queries.
+    return (
+        Ticket.objects.select_for_update(of=("self",))
+        .select_related("queue__site__municipality", "counter__site__municipality")
+        .get(pk=ticket.pk)
+    )
 
 
 def clean_phone(raw: str) -> str:
@@ -83,11 +99,62 @@ def clean_email(raw: str) -> str:
     return value
 
 
-def is_open(*, queue: Queue, at: dt.datetime) -> bool:
+def _open_at(queue: Queue, at: dt.datetime) -> Q:
     local = timezone.localtime(at)
-    return OpeningHours.objects.filter(
-        site=queue.site, area=queue.area, weekday=local.weekday(), opens__lte=local.time(), closes__gt=local.time()
-    ).exists()
+    return Q(
+        site=queue.site_id, area=queue.area, weekday=local.weekday(), opens__lte=local.time(), closes__gt=local.time()
+    )
+
+
+def _issue_state(*, queue: Queue, services: list[Service], now: dt.datetime) -> tuple[bool, bool]:
+    """(the queue's area is open now, it serves all these services and none is switched off): one query.
+
+    The kiosk asks this for every ticket; `_refuse_services` finds which service is the matter.
+    """
+    ids = {s.pk for s in services}
+    open_now, served, switched_off = (
+        Queue.objects.filter(pk=queue.pk)
+        .values_list(
+            Exists(OpeningHours.objects.filter(_open_at(queue, now))),
+            Coalesce(
+                Subquery(
+                    Queue.services.through.objects.filter(queue=queue.pk, service__in=ids)
+                    .values("queue")
+                    .annotate(n=Count("pk"))
+                    .values("n")
+                ),
+                0,
+            ),
+            Exists(
+                ServiceOverride.objects.filter(municipality=queue.site.municipality_id, service__in=ids, enabled=False)
+            ),
+        )
+        .get()
+    )
+    return open_now, served == len(ids) and not switched_off and not any(s.retired for s in services)
+
+
+def _refuse_services(*, queue: Queue, services: list[Service]) -> None:
+    """Raise for the first of `services` the queue does not take."""
+    served = set(queue.services.values_list("pk", flat=True))
+    municipality = queue.site.municipality
+    prefetch_related_objects([municipality], "service_overrides")
+    for service in services:
+        override = override_for(municipality=municipality, service=service)
+        if service.retired or (override is not None and not override.enabled):
+            raise SkrankeError(
+                _("%(service)s tilbydes ikke her.") % {"service": localized(service, "name")},
+                code="invalid",
+                field="services",
+            )
+        if service.pk not in served:
+            raise SkrankeError(
+                _("%(service)s hører ikke til køen %(queue)s.")
+                % {"service": localized(service, "name"), "queue": queue.name},
+                code="invalid",
+                field="services",
+            )
+    raise SkrankeError(_("Vælg det, du skal have hjælp til, igen."), code="conflict", field="services")
 
 
 @transaction.atomic
@@ -105,7 +172,8 @@ def ticket_issue(
     site = queue.site
     if not (queue.active and site.active):
         raise SkrankeError(_("Køen %(queue)s er lukket.") % {"queue": queue.name}, code="closed")
-    if not is_open(queue=queue, at=now):
+    open_now, takes_them = _issue_state(queue=queue, services=services, now=now)
+    if not open_now:
         raise SkrankeError(
             _("%(site)s har lukket for %(area)s lige nu.") % {"site": site.name, "area": queue.get_area_display()},
             code="closed",
@@ -114,24 +182,8 @@ def ticket_issue(
         raise SkrankeError(_("Vælg mindst én ting, du skal have hjælp til."), code="invalid", field="services")
     if channel not in Channel.values:
         raise SkrankeError(_("Ukendt kanal."), code="invalid")
-    served = set(queue.services.values_list("pk", flat=True))
-    municipality = site.municipality
-    prefetch_related_objects([municipality], "service_overrides")
-    for service in services:
-        override = override_for(municipality=municipality, service=service)
-        if service.retired or (override is not None and not override.enabled):
-            raise SkrankeError(
-                _("%(service)s tilbydes ikke her.") % {"service": localized(service, "name")},
-                code="invalid",
-                field="services",
-            )
-        if service.pk not in served:
-            raise SkrankeError(
-                _("%(service)s hører ikke til køen %(queue)s.")
-                % {"service": localized(service, "name"), "queue": queue.name},
-                code="invalid",
-                field="services",
-            )
+    if not takes_them:
+        _refuse_services(queue=queue, services=services)
     phone, email = clean_phone(phone), clean_email(email)
 
     # Asked before the day's number is locked, so its queries do not hold up the other kiosks.
@@ -191,13 +243,17 @@ def ticket_call_next(*, counter: Counter, staff: StaffMember, now: dt.datetime |
     _ensure_same_municipality(counter=counter, staff=staff)
     # One citizen at a time per staff member: with their row locked, a double
     # click or a reload mid-call finds the first call and calls no one else.
-    list(StaffMember.objects.select_for_update().filter(pk=staff.pk).values_list("pk"))
-    current = (
-        Ticket.objects.filter(staff=staff.user, day=timezone.localdate(now), status__in=[Status.CALLED, Status.SERVING])
-        .select_related("queue")
-        .first()
+    # The lock and the look for their current ticket in one query.
+    mine = Ticket.objects.filter(
+        staff=staff.user_id, day=timezone.localdate(now), status__in=[Status.CALLED, Status.SERVING]
     )
-    if current is not None:
+    ((current_id,),) = (
+        StaffMember.objects.select_for_update(of=("self",))
+        .filter(pk=staff.pk)
+        .values_list(Subquery(mine.values("pk")[:1]))
+    )
+    if current_id is not None:
+        current = Ticket.objects.select_related("queue").get(pk=current_id)
         raise SkrankeError(
             _("Du har allerede kaldt %(ticket)s. Afslut, flyt eller registrér det som udeblevet først.")
             % {"ticket": current.label},
@@ -284,7 +340,8 @@ def purge_ticket_contact(*, municipality, cutoff: dt.datetime, dry_run: bool) ->
     return tickets.update(phone="", email="")
 
 
-@transaction.atomic
+# No savepoint: its one caller, ticket_finish, rolls back the whole finish on any error.
+@transaction.atomic(savepoint=False)
 def ticket_done(*, ticket: Ticket, staff: StaffMember, now: dt.datetime | None = None) -> Ticket:
     """Mark the ticket served. contacts.services.ticket_finish calls it in the transaction that records the contact."""
     ticket = _locked(ticket)

@@ -6,6 +6,7 @@ ticket's phone page only by its unguessable token, never by its number.
 
 import datetime as dt
 from collections import defaultdict
+from contextlib import nullcontext
 
 from django.contrib import messages
 from django.db import transaction
@@ -96,16 +97,17 @@ def kiosk_take(request, site_id: int):
     """Take a number for the chosen services: one ticket per queue they belong to."""
     site = _site(site_id)
     keys = request.POST.getlist("service")[:5]
-    queue_of = queues_for_services(site=site, keys=keys)
-    services = list(Service.objects.filter(key__in=queue_of, retired=False))
+    found = queues_for_services(site=site, keys=keys)
     by_queue = defaultdict(list)
-    for service in sorted(services, key=lambda s: keys.index(s.key)):
-        by_queue[queue_of[service.key]].append(service)
+    for key in sorted(found, key=keys.index):
+        queue, service = found[key]
+        by_queue[queue].append(service)
     if not by_queue:
         messages.error(request, _("Vælg det, du skal have hjælp til."))
         return redirect("web:kiosk", site_id=site.pk)
     try:
-        with transaction.atomic():
+        # Several queues: all tickets or none. One: ticket_issue's own transaction.
+        with transaction.atomic() if len(by_queue) > 1 else nullcontext():
             tickets = [ticket_issue(queue=queue, services=chosen) for queue, chosen in by_queue.items()]
     except SkrankeError as error:
         messages.error(request, error.message)
