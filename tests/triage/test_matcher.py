@@ -276,3 +276,64 @@ def test_very_long_input_is_cut_and_says_so(matcher):
 def test_a_matcher_needs_a_catalogue():
     with pytest.raises(ValueError):
         Matcher([])
+
+
+# -- scoring rules added with catalogue 2026.12.1 ------------------------------------------
+
+
+def test_two_swapped_letters_count_as_one_typing_error(matcher):
+    # "nemkonot" is two edits from "nemkonto" by Levenshtein, one transposition by optimal string alignment.
+    assert fold("nemkonot") not in matcher._surface
+    assert first(matcher, "nemkonot") == "nemkonto"
+    assert first(matcher, "boligstøtet") == "housing-benefit"
+
+
+def test_a_compound_with_one_known_part_counts_that_part_at_reduced_weight(matcher):
+    # The catalogue knows "aflevering" but not "datoen": returning is still the best guess.
+    result = matcher.match("hvad er afleveringsdatoen")
+    assert not result.ask_staff
+    assert result.matches[0].service == "library-return"
+    assert result.matches[0].words == ("afleveringsdatoen",)
+    assert result.matches[0].score < matcher.match("aflevering").matches[0].score
+
+
+def test_a_word_with_no_known_part_of_four_letters_stays_unknown(matcher):
+    result = matcher.match("fodboldturen")
+    assert result.ask_staff and result.reason == "unknown"
+
+
+def test_a_part_of_a_catalogue_compound_counts_less_than_the_word_itself():
+    m = Matcher(
+        [
+            ServiceText("digital-post-exemption", AUTHORITY, search_words=("papirpost",)),
+            ServiceText("documents", "GUIDANCE", search_words=("papir",)),
+            ServiceText("letters", LIBRARY, search_words=("post",)),
+        ],
+        Tuning(scale=1.5),
+    )
+    ranked = m.match("papir").matches
+    assert [x.service for x in ranked[:2]] == ["documents", "digital-post-exemption"]
+    assert ranked[0].score > ranked[1].score
+
+
+def test_one_telling_word_among_unknown_words_is_not_sent_to_staff(matcher):
+    # Two words the catalogue lacks do not hide a clear "rejsesygesikring".
+    result = matcher.match("rejsesygesikring før fodboldturen til Mallorca")
+    assert not result.ask_staff
+    assert result.matches[0].service == "eu-health-card"
+
+
+@pytest.mark.parametrize(
+    ("text", "service"),
+    [
+        ("jeg er polsk og skal have personnummer", "eu-registration"),
+        ("Romanian, working in Denmark, need a CPR number", "eu-registration"),
+        ("nye tænder, kan kommunen give tilskud", "helbredstillaeg"),
+        ("apoteket vil se mit sundhedskort og jeg har det ikke", "health-card-temporary"),
+        ("pasafhentning", "passport-collection"),
+        ("vi skal giftes til sommer, hvilke papirer skal vi have", "marriage-conditions"),
+    ],
+)
+def test_words_added_to_the_catalogue_in_2026_12_reach_their_service(matcher, text, service):
+    # Each of these went elsewhere, or to staff, with catalogue 2026.11.3.
+    assert first(matcher, text) == service

@@ -24,7 +24,7 @@ from itertools import pairwise
 from typing import NamedTuple
 
 from rapidfuzz import process
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import OSA
 
 from .text import fold, normalise, term, words
 
@@ -82,8 +82,10 @@ class Tuning:
     search_weight: float = 3.0
     example_weight: float = 1.6
     event_weight: float = 1.4
-    part_quality: float = 1.0  # a term found as part of a compound word
+    part_quality: float = 1.0  # a term found as part of a compound word the citizen wrote
+    indexed_part_quality: float = 0.7  # a part of a compound the catalogue wrote ("papir" of "papirpost")
     fuzzy_quality: float = 0.8  # a term found within typing distance
+    partial_quality: float = 0.5  # a known part of a compound whose other part is unknown
     bigram_bonus: float = 1.5  # two neighbouring words that also stand together in the catalogue
     scale: float = 7.0  # raw score at which the score reaches 1 - 1/e
     ask_below: float = 0.33  # below this, ask a member of staff
@@ -92,6 +94,7 @@ class Tuning:
     close: float = 0.8  # the second is "close" from this share of the first (raw scores)
     tie: float = 0.95  # three services this close to the best: the words do not tell them apart
     phrase_decay: float = 1.0  # a word of an n-word search phrase weighs weight / n ** decay
+    unknown_ask_below: float = 0.6  # mostly unknown words and one word matching: ask staff below this score
     need_below: float = 0.5  # a part of the sentence is a need of its own from this score
     separate: float = 0.6  # a part of the sentence is its own need when the best overall explains less of it
     limit: int = 5
@@ -185,7 +188,7 @@ class Matcher:
                 weights[i][tm] = max(weights[i][tm], weight)
                 parts = self._split(fold(w), catalogue=True)
                 for part in parts or ():
-                    weights[i][part] = max(weights[i][part], weight * t.part_quality)
+                    weights[i][part] = max(weights[i][part], weight * t.indexed_part_quality)
                 if previous is not None:
                     bigrams[(previous, tm)].add(i)
                 previous = tm
@@ -231,6 +234,29 @@ class Matcher:
                 best, best_key = parts, key
         return best
 
+    def _partial(self, word: str) -> tuple[str, ...]:
+        """The longest known first and last part of a compound whose other part the catalogue lacks.
+
+        "afleveringsfrist" is about returning (aflevering + frist) even if the
+        catalogue never says "frist"; the known part counts, at reduced weight.
+        """
+        if len(word) < 8:
+            return ()
+        found: list[str] = []
+        # Only parts the catalogue spells so, of four letters or more: a stem alone is too loose a fit.
+        for i in range(len(word) - 3, 3, -1):  # the longest known first part
+            left = word[:i]
+            if left not in self._surface and left[-1] in "se" and len(left) > 4:
+                left = left[:-1]  # linking s or e: aflevering-s-frist
+            if left in self._surface:
+                found.append(self._surface[left])
+                break
+        for i in range(3, len(word) - 3):  # the longest known last part
+            if word[i:] in self._surface:
+                found.append(self._surface[word[i:]])
+                break
+        return tuple(dict.fromkeys(found))
+
     # -- resolving the citizen's words --------------------------------------
 
     def _resolve(self, word: str) -> _Resolved:
@@ -251,12 +277,15 @@ class Matcher:
                 terms = tuple((p, t.part_quality) for p in dict.fromkeys(parts))
             if not terms and len(folded) >= 6:
                 # One typing error in a word of six to eight letters, two in a longer one;
-                # the first letter is seldom the one mistyped.
+                # the first letter is seldom the one mistyped. Two swapped letters are one
+                # error (optimal string alignment), as fast fingers make them: "nemkonot".
                 cutoff = 1 if len(folded) < 9 else 2
                 candidates = self._by_initial.get(folded[0], ())
-                hit = process.extractOne(folded, candidates, scorer=Levenshtein.distance, score_cutoff=cutoff)
+                hit = process.extractOne(folded, candidates, scorer=OSA.distance, score_cutoff=cutoff)
                 if hit is not None:
                     terms = ((self._surface[hit[0]], t.fuzzy_quality),)
+            if not terms and t.partial_quality > 0:
+                terms = tuple((p, t.partial_quality) for p in self._partial(folded))
         resolved = _Resolved(word=word, terms=terms)
         if len(self._cache) > 100_000:
             self._cache.clear()
@@ -384,7 +413,7 @@ class Matcher:
             len(everything) >= 3
             and len(unknown) * 2 >= len(everything)
             and len(best.words) <= 1
-            and confidence < t.clear_authority
+            and confidence < t.unknown_ask_below
         ):
             # Most of the words mean nothing to the catalogue and one word carries a middling match.
             return answer(ranked, ask=True, reason=REASON_WEAK)
