@@ -22,6 +22,15 @@ from django.test import Client
 from django.urls import NoReverseMatch, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
+from skranke.bookings.models import (
+    Appointment,
+    AppointmentDay,
+    AppointmentService,
+    BookableService,
+    BookingSetup,
+    Closure,
+    WaitlistEntry,
+)
 from skranke.catalogue.models import CatalogueVersion, Kind, LifeEvent, Service
 from skranke.contacts.models import Contact, ContactService, Outcome
 from skranke.organisation.models import (
@@ -115,6 +124,8 @@ ISOLATION_MATRIX: dict[str, str] = {
     "web:phone": CITIZEN,
     "web:phone_cancel": CITIZEN,
     **admin_views("queues.queue", MUNICIPAL),
+    **admin_views("bookings.closure", MUNICIPAL),
+    **admin_views("bookings.bookingsetup", MUNICIPAL),
     **admin_views("organisation.municipality", MUNICIPAL),
     **admin_views("organisation.site", MUNICIPAL),
     **admin_views("organisation.counter", MUNICIPAL),
@@ -145,6 +156,13 @@ MUNICIPAL_ROWS = {
     "queues.ticketservice": "ticket__queue__site__municipality",
     "queues.counterpresence": "counter__site__municipality",
     "contacts.contact": "site__municipality",
+    "bookings.closure": "site__municipality",
+    "bookings.bookingsetup": "site__municipality",
+    "bookings.bookableservice": "setup__site__municipality",
+    "bookings.appointmentday": "site__municipality",
+    "bookings.appointment": "site__municipality",
+    "bookings.appointmentservice": "appointment__site__municipality",
+    "bookings.waitlistentry": "site__municipality",
     "contacts.contactservice": "contact__site__municipality",
     "auth.user": "staff_member__municipality",
     "admin.logentry": "user__staff_member__municipality",
@@ -380,6 +398,7 @@ def _build_roskilde(services, mark: Marks) -> tuple[Side, StaffMember]:
             detail=mark(),
         )
     _counter_day(main, counter, officer, passport, mark)
+    _bookings(main, passport, mark)
     LogEntry.objects.create(
         user=manager.user,
         content_type=ContentType.objects.get_for_model(Site),
@@ -434,6 +453,34 @@ def _counter_day(site, counter, officer, service, mark: Marks) -> None:
     ContactService.objects.create(contact=contact, service=service, outcome=Outcome.REFERRED, referred_to=mark())
 
 
+def _bookings(site, service, mark) -> None:
+    """A's booking setup, a closure, a booked appointment and a waitlist entry."""
+    setup = BookingSetup.objects.create(site=site, area=Area.CITIZEN_SERVICE, lanes=2)
+    BookableService.objects.create(setup=setup, service=service, duration_minutes=87, lanes=2)
+    Closure.objects.create(site=site, first_day=A_TIME.date(), last_day=A_TIME.date(), reason=mark())
+    appointment = Appointment.objects.create(
+        site=site,
+        area=Area.CITIZEN_SERVICE,
+        lane=1,
+        starts_at=A_TIME,
+        ends_at=A_TIME + dt.timedelta(minutes=87),
+        code="RSKLDE87",
+        name=mark(),
+        email=f"{mark().lower()}@roskilde.example",
+        created_at=A_TIME,
+    )
+    AppointmentService.objects.create(appointment=appointment, service=service)
+    AppointmentDay.objects.create(site=site, area=Area.CITIZEN_SERVICE, day=A_TIME.date())
+    entry = WaitlistEntry.objects.create(
+        site=site,
+        area=Area.CITIZEN_SERVICE,
+        email=f"{mark().lower()}@roskilde.example",
+        latest_day=A_TIME.date(),
+        created_at=A_TIME,
+    )
+    entry.services.set([service])
+
+
 def _build_frederiksberg(services, mover: StaffMember) -> Side:
     municipality = Municipality.objects.get(code=147)
     main = SiteFactory(municipality=municipality, name="Frederiksberg Hovedbibliotek", kind=SiteKind.COMBINED)
@@ -442,6 +489,9 @@ def _build_frederiksberg(services, mover: StaffMember) -> Side:
     library_counter = CounterFactory(site=main, name="Udlån 1", area=Area.LIBRARY)
     queue = Queue.objects.create(site=main, name="Borgerservice", area=Area.CITIZEN_SERVICE, letter="B")
     queue.services.set([services["passport"]])
+    setup = BookingSetup.objects.create(site=main, area=Area.CITIZEN_SERVICE)
+    BookableService.objects.create(setup=setup, service=services["passport"])
+    Closure.objects.create(site=main, first_day=timezone.localdate(), last_day=timezone.localdate(), reason="Jul")
     ticket = Ticket.objects.create(queue=queue, day=timezone.localdate(), number=1, issued_at=timezone.now())
     TicketService.objects.create(ticket=ticket, service=services["passport"])
     manager = ManagerFactory(

@@ -112,11 +112,14 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "axes",
     "csp",
+    "django_tasks",
+    "django_tasks_db",
     "skranke.privacy",
     "skranke.catalogue",
     "skranke.organisation",
     "skranke.queues",
     "skranke.contacts",
+    "skranke.bookings",
     "skranke.web",
 ]
 
@@ -220,6 +223,20 @@ SESSION_IDLE_TIMEOUT = env_int("SESSION_IDLE_TIMEOUT", 30 * 60, minimum=0)
 # The counter day: how many times a called citizen is called again before staff
 # may record them as not showing up.
 NO_SHOW_AFTER_RECALLS = env_int("NO_SHOW_AFTER_RECALLS", 1, minimum=0)
+
+# Appointments: a citizen checking in more than this many minutes after the start gets a walk-in ticket;
+# check-in opens this many minutes before it; a freed time offered from the waitlist is held this many hours.
+BOOKING_CHECK_IN_GRACE_MINUTES = env_int("BOOKING_CHECK_IN_GRACE_MINUTES", 15, minimum=0)
+BOOKING_CHECK_IN_EARLY_MINUTES = env_int("BOOKING_CHECK_IN_EARLY_MINUTES", 30, minimum=0)
+BOOKING_OFFER_HOURS = env_int("BOOKING_OFFER_HOURS", 2, minimum=1)
+# The reminder goes this many hours before the appointment (e-mail, and SMS when a phone number was given).
+BOOKING_REMINDER_HOURS = env_int("BOOKING_REMINDER_HOURS", 24, minimum=1)
+# Links in e-mails and text messages start with this (the address citizens reach Skranke at).
+SKRANKE_BASE_URL = os.environ.get("SKRANKE_BASE_URL", "http://127.0.0.1:8000")
+# Text messages: the console backend writes them to the log; a gateway is a class with send(message).
+SKRANKE_SMS_BACKEND = os.environ.get("SKRANKE_SMS_BACKEND", "skranke.notices.sms.ConsoleSmsBackend")
+# Background work (reminders, waitlist offers) in the database, run by `skranke db_worker`.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
 # Staff single sign-on through the municipality's OpenID Connect provider
 # (mozilla-django-oidc), on only when OIDC_RP_CLIENT_ID is set. See

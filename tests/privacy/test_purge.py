@@ -125,10 +125,37 @@ def test_the_command_reports_counts_per_kind_and_dry_run_says_nothing_changed(ro
     assert AuditEntry.objects.count() == 1
 
 
+def test_appointment_names_and_contacts_are_blanked_after_their_period_and_the_times_stay(roskilde):
+    from skranke.bookings.models import Appointment, Status
+    from tests.factories import SiteFactory
+
+    site = SiteFactory(municipality=roskilde)
+    ends = timezone.now() - 29 * DAY
+    appointment = Appointment.objects.create(
+        site=site,
+        area="CITIZEN_SERVICE",
+        lane=1,
+        starts_at=ends - dt.timedelta(minutes=15),
+        ends_at=ends,
+        status=Status.BOOKED,
+        code="TESTCODE",
+        name="Mette Sørensen",
+        email="mette@example.org",
+        phone="12345678",
+        created_at=ends - 10 * DAY,
+    )
+    purge(municipalities=[roskilde], now=timezone.now())
+    appointment.refresh_from_db()
+    assert appointment.name == "Mette Sørensen"
+    purge(municipalities=[roskilde], now=timezone.now() + 2 * DAY)
+    appointment.refresh_from_db()
+    assert (appointment.name, appointment.email, appointment.phone) == ("", "", "")
+    assert (appointment.starts_at, appointment.status) == (ends - dt.timedelta(minutes=15), Status.NO_SHOW)
+
+
 # Kinds whose data arrive with a later issue; each registers its purger then,
 # and this list shrinks (a strict xfail turns red the day it is registered).
 ARRIVING_LATER = {
-    DataKind.APPOINTMENT_PERSONAL: "appointments arrive with online booking",
     DataKind.SATISFACTION_COMMENT: "satisfaction arrives with the evidence issue",
 }
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from skranke.web import views, views_counter, views_kiosk, views_privacy
+from skranke.web import views, views_booking, views_counter, views_kiosk, views_privacy
 
 app_name = "web"
 urlpatterns = [
@@ -27,4 +27,20 @@ urlpatterns = [
     path("tavle/<int:site_id>/", views_kiosk.board, name="board"),
     path("nummer/<str:token>/", views_kiosk.phone, name="phone"),
     path("nummer/<str:token>/annuller/", views_kiosk.phone_cancel, name="phone_cancel"),
+    path("kiosk/<int:site_id>/tjek-ind/", views_booking.kiosk_check_in, name="kiosk_check_in"),
+    # Online booking: the citizen's pages (no login; a booking is reached only by its signed token)
+    path("tid/<int:code>/", views_booking.booking_start, name="booking_start"),
+    path("tid/<int:code>/tider/", views_booking.booking_times, name="booking_times"),
+    path("tid/<int:code>/bestil/", views_booking.booking_details, name="booking_details"),
+    path("tid/bekraeftelse/<str:token>/", views_booking.booking_confirmed, name="booking_confirmed"),
+    path("tid/kalender/<str:token>/", views_booking.booking_ics, name="booking_ics"),
+    path("tid/aendr/<str:token>/", views_booking.booking_manage, name="booking_manage"),
+    path("tid/aendr/<str:token>/flyt/", views_booking.booking_move, name="booking_move"),
+    path("tid/aendr/<str:token>/venteliste/", views_booking.booking_waitlist, name="booking_waitlist"),
+    path("tid/venteliste/<str:token>/", views_booking.waitlist_offer, name="waitlist_offer"),
+    # Online booking: staff
+    path("tider/", views_booking.appointments, name="appointments"),
+    path("tider/handling/", views_booking.appointment_action, name="appointment_action"),
+    path("tider/bestil/", views_booking.staff_booking_times, name="staff_booking_times"),
+    path("tider/bestil/oplysninger/", views_booking.staff_booking_details, name="staff_booking_details"),
 ]

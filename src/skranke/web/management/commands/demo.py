@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
+from skranke.bookings.demo import demo_bookings
 from skranke.errors import SkrankeError
 from skranke.organisation.demo import DEMO_CODE, DEMO_PASSWORD, demo_load
 from skranke.organisation.models import Municipality
@@ -12,7 +13,9 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         try:
             users = demo_load()
-            demo_queues(municipality=Municipality.objects.get(code=DEMO_CODE))
+            municipality = Municipality.objects.get(code=DEMO_CODE)
+            demo_queues(municipality=municipality)
+            demo_bookings(municipality=municipality)
         except SkrankeError as error:
             raise CommandError(str(error)) from None
         self.stdout.write(self.style.SUCCESS("Demokommunen Roskilde er klar."))
