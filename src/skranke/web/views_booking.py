@@ -107,7 +107,13 @@ def _times_by_day(slots) -> list[dict]:
         places = {}
         for slot in of_day:
             places.setdefault(slot.site, []).append(slot)
-        days.append({"day": day, "places": [{"site": site, "slots": found} for site, found in places.items()]})
+        days.append(
+            {
+                "day": day,
+                "count": sum(len(found) for found in places.values()),
+                "places": [{"site": site, "slots": found} for site, found in places.items()],
+            }
+        )
     return days
 
 
