@@ -1,5 +1,7 @@
 """Whatever is typed at the kiosk, the matcher answers: no exception, bounded work, sane scores."""
 
+import unicodedata
+
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -34,7 +36,15 @@ def test_any_text_gets_a_well_formed_answer(text):
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.text(alphabet=st.characters(categories=["P", "S", "Z", "C", "Nd"]), max_size=300))
+@given(
+    st.text(
+        # Symbols that Unicode compatibility folds into letters (»㍶« is »pc«, »™« is »TM«) are words after all.
+        alphabet=st.characters(categories=["P", "S", "Z", "C", "Nd"]).filter(
+            lambda c: not any(x.isalpha() for x in unicodedata.normalize("NFKC", c))
+        ),
+        max_size=300,
+    )
+)
 def test_text_without_letters_asks_staff(text):
     assert MATCHER.match(text).ask_staff
 
