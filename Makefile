@@ -13,7 +13,9 @@ demo: install
 	$(DEV) $(BIN)/skranke load_catalogue
 	$(DEV) $(BIN)/skranke demo
 	@echo "Skranke kører på http://$(HOST)/ (stop med Ctrl-C)."
-	$(DEV) $(BIN)/skranke runserver $(HOST)
+	@# The background worker beside the web server: reminders and waitlist offers (e-mails on the console).
+	$(DEV) $(BIN)/skranke db_worker --interval 5 & worker=$$!; trap 'kill $$worker' EXIT INT TERM; \
+		$(DEV) $(BIN)/skranke runserver $(HOST)
 
 test: install
 	$(BIN)/pytest $(PYTEST_ARGS)
