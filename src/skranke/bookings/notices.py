@@ -13,8 +13,10 @@ the next run tries again.
 """
 
 import datetime as dt
+import io
 import logging
 
+import segno
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import transaction
@@ -37,6 +39,13 @@ def absolute(path: str) -> str:
 
 def manage_url(appointment: Appointment) -> str:
     return absolute(reverse("web:booking_manage", kwargs={"token": appointment_token(appointment)}))
+
+
+def qr_png(text: str) -> bytes:
+    """The booking code as a QR code in a PNG, for the kiosk's scanner (segno writes PNG without Pillow)."""
+    buffer = io.BytesIO()
+    segno.make(text, error="m").save(buffer, kind="png", scale=8, border=4)
+    return buffer.getvalue()
 
 
 def reminder_before() -> dt.timedelta:
@@ -66,6 +75,8 @@ def _send(appointment: Appointment, kind: str, *, ics: bool, context: dict | Non
             subject = render_to_string(f"bookings/notices/{kind}_subject.txt", context).strip()
             body = render_to_string(f"bookings/notices/{kind}_email.txt", context)
             message = EmailMessage(subject=subject, body=body, to=[appointment.email])
+            if kind == "confirmation":
+                message.attach(f"bookingkode-{appointment.code}.png", qr_png(appointment.code), "image/png")
             if ics:
                 cancelled = appointment.status == Status.CANCELLED
                 message.attach(
@@ -143,3 +154,18 @@ def send_waitlist_offer(entry_id: int, *, now: dt.datetime | None = None) -> boo
             context={"accept_url": accept, "expires": timezone.localtime(entry.offer_expires_at)},
         )
     return True
+
+
+def send_pending_offers(*, now: dt.datetime | None = None) -> int:
+    """Every waitlist offer not e-mailed yet (for `skranke appointments_due`); the number sent."""
+    now = now or timezone.now()
+    pending = WaitlistEntry.objects.filter(
+        offered__isnull=False, offer_sent_at__isnull=True, offer_expires_at__gt=now
+    ).values_list("pk", flat=True)
+    sent = 0
+    for pk in list(pending):
+        try:
+            sent += send_waitlist_offer(pk, now=now)
+        except Exception:  # one bad address must not stop the other offers
+            logger.exception("Waitlist offer %s not sent", pk)
+    return sent

@@ -10,7 +10,7 @@ run again without changing anything twice (docs/operations.md).
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from skranke.bookings.notices import send_due_reminders
+from skranke.bookings.notices import send_due_reminders, send_pending_offers
 from skranke.bookings.services import appointments_mark_no_show
 from skranke.bookings.waitlist import waitlist_expire
 
@@ -22,5 +22,8 @@ class Command(BaseCommand):
         now = timezone.now()
         reminders = send_due_reminders(now=now)
         lapsed = waitlist_expire(now=now)
+        offers = send_pending_offers(now=now)
         no_shows = appointments_mark_no_show(now=now)
-        self.stdout.write(f"Påmindelser sendt: {reminders}. Udløbne tilbud: {lapsed}. Udeblevne: {no_shows}.")
+        self.stdout.write(
+            f"Påmindelser sendt: {reminders}. Udløbne tilbud: {lapsed}. Tilbud sendt: {offers}. Udeblevne: {no_shows}."
+        )
