@@ -120,6 +120,7 @@ INSTALLED_APPS = [
     "skranke.queues",
     "skranke.contacts",
     "skranke.bookings",
+    "skranke.insights",
     "skranke.web",
 ]
 

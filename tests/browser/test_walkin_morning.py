@@ -156,6 +156,15 @@ def test_a_morning_at_the_combined_site(morning, live_server, new_page):
     assert Ticket.objects.get(pk=passport.pk).status == Status.DONE
     expect(phone.locator(".phone-lead")).to_contain_text("Tak for besøget", timeout=5000)
 
+    # The one question after the visit, on the phone: five faces, each with its words.
+    expect(phone.get_by_text("Hvordan var din oplevelse i dag?")).to_be_visible()
+    assert_accessible(phone)
+    phone.get_by_text("Tilfreds", exact=True).click()
+    screenshot(phone, "3b-phone-satisfaction")
+    phone.get_by_role("button", name="Send svar").click()
+    expect(phone.locator(".skranke-messages")).to_contain_text("Tak for dit svar")
+    assert contact.satisfaction.face == 4
+
     # The queue overview for the site's staff.
     birgit.goto(f"{live_server.url}/koeer/")
     expect(birgit.locator(".queue-overview")).to_contain_text("Borgerservice")

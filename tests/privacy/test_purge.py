@@ -153,23 +153,42 @@ def test_appointment_names_and_contacts_are_blanked_after_their_period_and_the_t
     assert (appointment.starts_at, appointment.status) == (ends - dt.timedelta(minutes=15), Status.NO_SHOW)
 
 
-# Kinds whose data arrive with a later issue; each registers its purger then,
-# and this list shrinks (a strict xfail turns red the day it is registered).
-ARRIVING_LATER = {
-    DataKind.SATISFACTION_COMMENT: "satisfaction arrives with the evidence issue",
-}
-
-
-@pytest.mark.parametrize(
-    "kind",
-    [
-        pytest.param(kind, marks=pytest.mark.xfail(strict=True, reason=ARRIVING_LATER[kind]))
-        if kind in ARRIVING_LATER
-        else kind
-        for kind in DataKind.values
-    ],
-)
+@pytest.mark.parametrize("kind", DataKind.values)
 def test_every_kind_of_personal_data_has_a_purger(kind):
     from skranke.privacy.retention import purgers
 
     assert kind in purgers()
+
+
+def test_satisfaction_comments_are_blanked_and_the_faces_stay(roskilde):
+    from tests.factories import SiteFactory
+
+    old = _answered(SiteFactory(municipality=roskilde), comment="Ring til mig på 12345678", days_ago=200)
+    new = _answered(old.contact.site, comment="God betjening", days_ago=10)
+    purge(municipalities=[roskilde], now=timezone.now())
+    old.refresh_from_db()
+    new.refresh_from_db()
+    assert (old.face, old.comment) == (4, "")
+    assert new.comment == "God betjening"
+
+
+def _answered(site, *, comment: str, days_ago: int):
+    from skranke.contacts.models import Contact, SatisfactionChannel, SatisfactionResponse
+    from skranke.organisation.models import Area, StaffGroup
+    from tests.factories import CounterFactory, UserFactory
+
+    at = timezone.now() - dt.timedelta(days=days_ago)
+    contact = Contact.objects.create(
+        site=site,
+        counter=CounterFactory(site=site, area=Area.CITIZEN_SERVICE),
+        area=Area.CITIZEN_SERVICE,
+        staff=UserFactory(),
+        staff_group=StaffGroup.CITIZEN_SERVICE,
+        channel="WALK_IN",
+        started_at=at,
+        finished_at=at,
+        service_seconds=300,
+    )
+    return SatisfactionResponse.objects.create(
+        contact=contact, face=4, comment=comment, channel=SatisfactionChannel.PHONE, answered_at=at
+    )

@@ -76,3 +76,46 @@ class ContactService(models.Model):
 
     def __str__(self):
         return f"{self.service_id}: {self.outcome}"
+
+
+class Face(models.IntegerChoices):
+    """The one satisfaction question's five faces, from very unhappy to very happy."""
+
+    VERY_UNHAPPY = 1, _("Meget utilfreds")
+    UNHAPPY = 2, _("Utilfreds")
+    NEUTRAL = 3, _("Hverken eller")
+    HAPPY = 4, _("Tilfreds")
+    VERY_HAPPY = 5, _("Meget tilfreds")
+
+
+class SatisfactionChannel(models.TextChoices):
+    TABLET = "TABLET", _("Skærm ved skranken")
+    PHONE = "PHONE", _("Borgerens telefon")
+
+
+class SatisfactionResponse(models.Model):
+    """One answer to "Hvordan var din oplevelse i dag?", anonymous: tied to the contact, never to the citizen.
+
+    The contact gives where, which area and which staff group served (the
+    comparison needs it); the citizen hash on the contact is not read with it.
+    A contact gets at most one answer. The comment may hold personal data and
+    is blanked after the retention period (DataKind.SATISFACTION_COMMENT).
+    """
+
+    contact = models.OneToOneField(
+        Contact, on_delete=models.CASCADE, related_name="satisfaction", verbose_name=_("henvendelse")
+    )
+    face = models.PositiveSmallIntegerField(_("svar"), choices=Face.choices)
+    comment = models.CharField(_("kommentar"), max_length=500, blank=True)
+    channel = models.CharField(_("svaret på"), max_length=8, choices=SatisfactionChannel.choices)
+    answered_at = models.DateTimeField(_("svaret"))
+
+    class Meta:
+        verbose_name = _("tilfredshedssvar")
+        verbose_name_plural = _("tilfredshedssvar")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(face__gte=1, face__lte=5), name="contacts_face_1_to_5"),
+        ]
+
+    def __str__(self):
+        return f"{self.contact_id}: {self.face}"

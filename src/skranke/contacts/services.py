@@ -3,17 +3,25 @@
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from skranke.catalogue.models import Kind, Service, localized
-from skranke.contacts.models import Contact, ContactService, GuidanceMode, Outcome
+from skranke.contacts.models import (
+    Contact,
+    ContactService,
+    Face,
+    GuidanceMode,
+    Outcome,
+    SatisfactionChannel,
+    SatisfactionResponse,
+)
 from skranke.errors import SkrankeError
 from skranke.organisation.models import Counter, StaffMember
 from skranke.organisation.selectors import prefetch_for_policy
 from skranke.organisation.services import policy_enforce
-from skranke.privacy.cpr import Cpr, citizen_hash
+from skranke.privacy.cpr import Cpr, citizen_hash, redact
 from skranke.privacy.models import Action
 from skranke.privacy.services import audit_record
 from skranke.queues.models import Channel, Ticket
@@ -172,3 +180,61 @@ def purge_contact_citizen(*, municipality, cutoff: dt.datetime, dry_run: bool) -
     if dry_run:
         return contacts.count()
     return contacts.update(citizen=None)
+
+
+# Satisfaction: one question, five faces, after the visit
+
+# How long after the contact the counter's tablet still asks about it.
+TABLET_WINDOW = dt.timedelta(minutes=10)
+COMMENT_LENGTH = 500
+
+
+def satisfaction_record(
+    *, contact: Contact, face, comment: str = "", channel: str, now: dt.datetime | None = None
+) -> SatisfactionResponse:
+    """The citizen's answer about one contact; a second answer to the same contact is refused.
+
+    Anonymous: nothing about the citizen is stored with it. A CPR-shaped number
+    in the comment is removed before it is saved.
+    """
+    try:
+        face = int(face)
+    except (TypeError, ValueError):
+        face = 0
+    if face not in Face.values:
+        raise SkrankeError(_("Vælg et af de fem ansigter."), code="invalid", field="face")
+    if channel not in SatisfactionChannel.values:
+        raise SkrankeError(_("Ukendt kanal."), code="invalid")
+    comment = redact((comment or "").strip())
+    if len(comment) > COMMENT_LENGTH:
+        raise SkrankeError(
+            _("Kommentaren må højst være %(count)d tegn.") % {"count": COMMENT_LENGTH}, code="invalid", field="comment"
+        )
+    try:
+        with transaction.atomic():
+            return SatisfactionResponse.objects.create(
+                contact=contact, face=face, comment=comment, channel=channel, answered_at=now or timezone.now()
+            )
+    except IntegrityError:
+        raise SkrankeError(_("Tak, vi har allerede dit svar."), code="conflict") from None
+
+
+def contact_to_rate_at_counter(*, counter: Counter, now: dt.datetime | None = None) -> Contact | None:
+    """The counter's latest contact of the last few minutes not yet answered: what its tablet asks about."""
+    now = now or timezone.now()
+    return (
+        Contact.objects.filter(counter=counter, finished_at__gte=now - TABLET_WINDOW, finished_at__lte=now)
+        .filter(satisfaction__isnull=True)
+        .order_by("-finished_at", "-pk")
+        .first()
+    )
+
+
+def purge_satisfaction_comments(*, municipality, cutoff: dt.datetime, dry_run: bool) -> int:
+    """Blank the comments of answers given before `cutoff`; the faces stay for the statistics."""
+    answers = SatisfactionResponse.objects.filter(
+        contact__site__municipality=municipality, answered_at__lt=cutoff
+    ).exclude(comment="")
+    if dry_run:
+        return answers.count()
+    return answers.update(comment="")

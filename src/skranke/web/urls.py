@@ -1,6 +1,6 @@
 from django.urls import path
 
-from skranke.web import views, views_booking, views_counter, views_kiosk, views_privacy
+from skranke.web import views, views_booking, views_counter, views_kiosk, views_privacy, views_satisfaction
 
 app_name = "web"
 urlpatterns = [
@@ -27,6 +27,9 @@ urlpatterns = [
     path("tavle/<int:site_id>/", views_kiosk.board, name="board"),
     path("nummer/<str:token>/", views_kiosk.phone, name="phone"),
     path("nummer/<str:token>/annuller/", views_kiosk.phone_cancel, name="phone_cancel"),
+    path("nummer/<str:token>/svar/", views_satisfaction.phone_answer, name="phone_answer"),
+    path("tilfreds/<str:token>/", views_satisfaction.tablet, name="satisfaction_tablet"),
+    path("tilfreds/<str:token>/svar/", views_satisfaction.tablet_answer, name="satisfaction_tablet_answer"),
     path("kiosk/<int:site_id>/tjek-ind/", views_booking.kiosk_check_in, name="kiosk_check_in"),
     # Online booking: the citizen's pages (no login; a booking is reached only by its signed token)
     path("tid/<int:code>/", views_booking.booking_start, name="booking_start"),

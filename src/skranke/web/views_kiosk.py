@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from skranke.catalogue.models import Service
 from skranke.catalogue.triage import matcher
+from skranke.contacts.models import Contact
 from skranke.errors import SkrankeError
 from skranke.organisation.models import Area, Site
 from skranke.queues.estimate import estimate_wait
@@ -35,6 +36,7 @@ from skranke.queues.services import ticket_cancel, ticket_issue
 from skranke.web.forms import KioskTextForm
 from skranke.web.htmx import wants_fragment
 from skranke.web.qr import qr_svg
+from skranke.web.views_satisfaction import FACES
 
 ASK_STAFF_SERVICE = "general-guidance"
 # How long the kiosk shows a ticket before it returns to its start page.
@@ -139,8 +141,23 @@ def _services(ticket) -> list[Service]:
 # Phone page
 
 
+# The ticket's journey is over: the phone page stops polling (htmx stops on status 286).
+FINAL = {Status.DONE, Status.NO_SHOW, Status.CANCELLED, Status.TRANSFERRED}
+STOP_POLLING = 286
+
+
 def _phone_context(ticket) -> dict:
-    context = {"ticket": ticket, "services": _services(ticket), "estimate": None, "moved_to": None}
+    context = {
+        "ticket": ticket,
+        "services": _services(ticket),
+        "estimate": None,
+        "moved_to": None,
+        "final": ticket.status in FINAL,
+        "faces": FACES,
+        # The one question after the visit, until it is answered.
+        "ask_satisfaction": ticket.status == Status.DONE
+        and Contact.objects.filter(ticket=ticket, satisfaction__isnull=True).exists(),
+    }
     if ticket.status == Status.WAITING:
         context["estimate"] = estimate_wait(ticket)
     elif ticket.status == Status.TRANSFERRED:
@@ -161,7 +178,8 @@ def phone(request, token: str):
     context = _phone_context(ticket)
     template = "web/_phone_status.html" if wants_fragment(request) else "web/phone.html"
     # The address is the only key to the ticket; SECURE_REFERRER_POLICY ("same-origin") keeps it from other sites.
-    return render(request, template, context)
+    status = STOP_POLLING if wants_fragment(request) and context["final"] else 200
+    return render(request, template, context, status=status)
 
 
 @require_POST

@@ -6,6 +6,7 @@ from django import template
 from django.templatetags.static import static
 from django.utils import numberformat
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from skranke.catalogue.models import Kind
@@ -89,3 +90,24 @@ def kroner(amount) -> str:
 @register.filter
 def localized(obj, field: str) -> str:
     return catalogue_localized(obj, field)
+
+
+@register.simple_tag
+def face_svg(value: int) -> str:
+    """A face from very unhappy (1) to very happy (5): the mouth bends with the value. Decorative; the label says it."""
+    bend = 11 + (int(value) - 1) * 2  # 11: a frown, 15: a straight mouth, 19: a smile
+    return mark_safe(
+        '<svg class="face" viewBox="0 0 24 24" width="48" height="48" aria-hidden="true" focusable="false">'
+        '<circle cx="12" cy="12" r="10.5" fill="none" stroke="currentColor" stroke-width="1.5"/>'
+        '<circle cx="8.5" cy="9.5" r="1.3" fill="currentColor"/>'
+        '<circle cx="15.5" cy="9.5" r="1.3" fill="currentColor"/>'
+        f'<path d="M7.5 15.5 Q12 {bend} 16.5 15.5" fill="none" stroke="currentColor" stroke-width="1.5" '
+        'stroke-linecap="round"/></svg>'
+    )
+
+
+@register.simple_tag
+def tablet_url(counter) -> str:
+    from skranke.web.views_satisfaction import tablet_url as url
+
+    return url(counter)
