@@ -1,0 +1,171 @@
+"""Every key figure against a small data set worked out by hand; the expected numbers are written here.
+
+One day, D, at one site of one municipality:
+
+| contact | area | staff group | wait | service | lines (service: outcome) | citizen |
+|---|---|---|---|---|---|---|
+| c1 10:00 | Borgerservice | Borgerservice | 60 | 300 | passport: RESOLVED | H1 |
+| c2 11:00 | Borgerservice | Bibliotek | 120 | 600 | passport: RESOLVED, health card: REFERRED | H1 |
+| c3 11:30 | Bibliotek | Bibliotek | – | 120 | loan: RESOLVED | – |
+| c4 12:00 | Borgerservice | Borgerservice | 180 | 900 | moving: FOLLOW_UP | H2 |
+
+Plus, outside the period, c0 three days before D (H2, moving), and a contact of another municipality on D.
+Tickets called on D: three, one of them a no-show. Satisfaction: c1 answered 5, c3 answered 3.
+"""
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from skranke.catalogue.models import Kind
+from skranke.contacts.models import Contact, ContactService, Outcome, SatisfactionResponse
+from skranke.insights.kpis import Period, kpis, percentile
+from skranke.organisation.models import Area, StaffGroup
+from skranke.privacy.cpr import citizen_hash, parse
+from skranke.queues.models import Channel, Queue, Status, Ticket
+from tests.factories import CounterFactory, MunicipalityFactory, ServiceFactory, SiteFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+D = dt.date(2026, 3, 4)
+
+
+def at(hhmm: str, day: dt.date = D) -> dt.datetime:
+    hours, minutes = (int(x) for x in hhmm.split(":"))
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(hours, minutes)))
+
+
+@pytest.fixture
+def world():
+    municipality = MunicipalityFactory(code=265)
+    site = SiteFactory(municipality=municipality)
+    counters = {area: CounterFactory(site=site, area=area) for area in (Area.CITIZEN_SERVICE, Area.LIBRARY)}
+    staff = UserFactory()
+    services = {
+        "passport": ServiceFactory(key="passport", kind=Kind.AUTHORITY),
+        "health": ServiceFactory(key="health", kind=Kind.AUTHORITY),
+        "moving": ServiceFactory(key="moving", kind=Kind.AUTHORITY),
+        "loan": ServiceFactory(key="loan", kind=Kind.LIBRARY),
+    }
+    h1 = citizen_hash(parse("0707614285"))
+    h2 = citizen_hash(parse("1502803456"))
+
+    def contact(finished, area, group, wait, service_seconds, lines, citizen=None, where=site):
+        made = Contact.objects.create(
+            site=where,
+            counter=counters[area] if where == site else CounterFactory(site=where, area=area),
+            area=area,
+            staff=staff,
+            staff_group=group,
+            channel=Channel.WALK_IN,
+            started_at=finished - dt.timedelta(seconds=service_seconds),
+            finished_at=finished,
+            wait_seconds=wait,
+            service_seconds=service_seconds,
+            citizen=citizen,
+        )
+        for key, outcome in lines:
+            referred_to = "Udbetaling Danmark" if outcome == Outcome.REFERRED else ""
+            ContactService.objects.create(contact=made, service=services[key], outcome=outcome, referred_to=referred_to)
+        return made
+
+    cs, lib = Area.CITIZEN_SERVICE, Area.LIBRARY
+    contact(
+        at("10:00", D - dt.timedelta(days=3)), cs, StaffGroup.CITIZEN_SERVICE, 30, 200, [("moving", "RESOLVED")], h2
+    )
+    c1 = contact(at("10:00"), cs, StaffGroup.CITIZEN_SERVICE, 60, 300, [("passport", Outcome.RESOLVED)], h1)
+    contact(
+        at("11:00"),
+        cs,
+        StaffGroup.LIBRARY,
+        120,
+        600,
+        [("passport", Outcome.RESOLVED), ("health", Outcome.REFERRED)],
+        h1,
+    )
+    c3 = contact(at("11:30"), lib, StaffGroup.LIBRARY, None, 120, [("loan", Outcome.RESOLVED)])
+    contact(at("12:00"), cs, StaffGroup.CITIZEN_SERVICE, 180, 900, [("moving", Outcome.FOLLOW_UP)], h2)
+    elsewhere = SiteFactory(municipality=MunicipalityFactory(code=147))
+    contact(at("10:00"), cs, StaffGroup.CITIZEN_SERVICE, 999, 999, [("passport", Outcome.NOT_POSSIBLE)], h1, elsewhere)
+    SatisfactionResponse.objects.create(contact=c1, face=5, channel="PHONE", answered_at=at("10:05"))
+    SatisfactionResponse.objects.create(contact=c3, face=3, channel="TABLET", answered_at=at("11:31"))
+    queue = Queue.objects.create(site=site, name="Borgerservice", area=cs, letter="B")
+    for number, status in enumerate([Status.DONE, Status.NO_SHOW, Status.DONE], start=1):
+        Ticket.objects.create(
+            queue=queue, day=D, number=number, status=status, issued_at=at("09:00"), called_at=at("09:30")
+        )
+    return municipality, services
+
+
+PERIOD = Period(D, D)
+
+
+def test_the_whole_day(world):
+    municipality, _services = world
+    (whole,) = kpis(municipality=municipality, period=PERIOD)
+    assert (whole.contacts, whole.lines) == (4, 5)
+    assert whole.first_contact_resolution == pytest.approx(3 / 5)
+    assert (whole.referral_rate, whole.follow_up_rate, whole.not_possible_rate) == (1 / 5, 1 / 5, 0)
+    # Lines with a citizen: c1 passport, c2 passport, c2 health, c4 moving; again within 14 days:
+    # c2 passport (c1 the same morning) and c4 moving (c0 three days before).
+    assert (whole.with_citizen, whole.recontacts, whole.recontact_rate) == (4, 2, 0.5)
+    # Waits 60, 120, 180: median 120; p90 at rank 1.8 = 120 + 0.8 × 60 = 168.
+    assert (whole.wait_median, whole.wait_p90) == (120, pytest.approx(168))
+    # Service times 120, 300, 600, 900: median halfway between 300 and 600.
+    assert whole.service_median == 450
+    assert (whole.tickets_called, whole.no_shows) == (3, 1)
+    assert whole.no_show_rate == pytest.approx(1 / 3)
+    assert (whole.answers, whole.satisfaction_mean, whole.response_rate) == (2, 4, 0.5)
+    # Authority lines 4, two of them (c2's) by library staff.
+    assert (whole.authority, whole.authority_by_library, whole.library_share_of_authority) == (4, 2, 0.5)
+
+
+def test_by_area(world):
+    municipality, _services = world
+    rows = {f.key: f for f in kpis(municipality=municipality, period=PERIOD, by="area")}
+    citizen, library = rows[Area.CITIZEN_SERVICE], rows[Area.LIBRARY]
+    assert (citizen.label, citizen.contacts, citizen.lines, citizen.resolved) == ("Borgerservice", 3, 4, 2)
+    assert (citizen.wait_median, citizen.service_median) == (120, 600)
+    assert (citizen.answers, citizen.satisfaction_mean) == (1, 5)
+    assert (citizen.tickets_called, citizen.no_shows) == (3, 1)
+    assert (library.contacts, library.lines, library.first_contact_resolution) == (1, 1, 1)
+    assert (library.wait_median, library.service_median, library.satisfaction_mean) == (None, 120, 3)
+
+
+def test_by_staff_group(world):
+    municipality, _services = world
+    rows = {f.key: f for f in kpis(municipality=municipality, period=PERIOD, by="staff_group")}
+    library = rows[StaffGroup.LIBRARY]
+    assert (library.contacts, library.lines, library.resolved) == (2, 3, 2)
+    assert library.first_contact_resolution == pytest.approx(2 / 3)
+    assert library.library_share_of_authority == 1
+    assert rows[StaffGroup.CITIZEN_SERVICE].library_share_of_authority == 0
+    # No-shows belong to tickets, which have no staff group when they are called.
+    assert library.tickets_called == 0
+
+
+def test_by_service(world):
+    municipality, services = world
+    rows = {f.key: f for f in kpis(municipality=municipality, period=PERIOD, by="service")}
+    passport = rows[services["passport"].pk]
+    assert (passport.contacts, passport.lines, passport.resolved) == (2, 2, 2)
+    assert (passport.with_citizen, passport.recontacts) == (2, 1)
+    assert passport.wait_median == 90  # c1 60 and c2 120
+    assert rows[services["health"].pk].referral_rate == 1
+    assert rows[services["loan"].pk].satisfaction_mean == 3
+
+
+def test_another_period_and_an_empty_one(world):
+    municipality, _services = world
+    (earlier,) = kpis(municipality=municipality, period=Period(D - dt.timedelta(days=3), D - dt.timedelta(days=3)))
+    assert (earlier.contacts, earlier.recontacts, earlier.wait_median) == (1, 0, 30)
+    empty = kpis(municipality=municipality, period=Period(D + dt.timedelta(days=1), D + dt.timedelta(days=2)))
+    assert [(f.contacts, f.first_contact_resolution, f.wait_median) for f in empty] == [(0, None, None)]
+
+
+def test_percentile_interpolates_like_percentile_cont():
+    assert percentile([], 0.5) is None
+    assert percentile([7], 0.9) == 7
+    assert percentile([1, 2, 3, 4], 0.5) == 2.5
+    assert percentile([10, 20, 30, 40, 50], 0.9) == pytest.approx(46)
