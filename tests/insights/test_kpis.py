@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from skranke.catalogue.models import Kind
 from skranke.contacts.models import Contact, ContactService, Outcome, SatisfactionResponse
-from skranke.insights.kpis import Period, kpis, percentile
+from skranke.insights.kpis import Hour, Period, kpis, percentile, wait_by_hour
 from skranke.organisation.models import Area, StaffGroup
 from skranke.privacy.cpr import citizen_hash, parse
 from skranke.queues.models import Channel, Queue, Status, Ticket
@@ -169,3 +169,26 @@ def test_percentile_interpolates_like_percentile_cont():
     assert percentile([7], 0.9) == 7
     assert percentile([1, 2, 3, 4], 0.5) == 2.5
     assert percentile([10, 20, 30, 40, 50], 0.9) == pytest.approx(46)
+
+
+def test_wait_over_the_day_by_the_hour_the_ticket_was_taken(world):
+    municipality, _services = world
+    site = Contact.objects.filter(site__municipality=municipality).first().site
+    queue = Queue.objects.get(site=site)
+    for number, (taken, wait) in enumerate([("09:10", 60), ("09:40", 120), ("13:05", 300)], start=10):
+        issued = at(taken)
+        ticket = Ticket.objects.create(
+            queue=queue,
+            day=D,
+            number=number,
+            status=Status.DONE,
+            issued_at=issued,
+            called_at=issued + dt.timedelta(seconds=wait),
+        )
+        Contact.objects.filter(
+            pk=Contact.objects.filter(site=site, ticket__isnull=True, wait_seconds__isnull=False).values("pk")[:1]
+        ).update(ticket=ticket, wait_seconds=wait)
+    assert wait_by_hour(municipality=municipality, period=PERIOD) == [
+        Hour(9, 2, 90, pytest.approx(114)),
+        Hour(13, 1, 300, 300),
+    ]

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 
 from django.db import connection
 from django.db.models import Aggregate, Avg, Count, Exists, FloatField, OuterRef, Q
+from django.db.models.functions import ExtractHour
 from django.utils import timezone
 
 from skranke.catalogue.models import Kind, Service
@@ -296,3 +297,40 @@ def _label(rows, by) -> None:
         labels = dict.fromkeys(rows, "")
     for key, figures in rows.items():
         figures.label = str(labels[key])
+
+
+@dataclass(frozen=True)
+class Hour:
+    hour: int  # local hour of the day the citizen took the ticket, 0–23
+    contacts: int
+    wait_median: float | None
+    wait_p90: float | None
+
+
+def wait_by_hour(*, municipality, period: Period, site: Site | None = None, area: str | None = None) -> list[Hour]:
+    """The wait over the day: per hour the citizens took their tickets, how many and how long they waited."""
+    contacts = Contact.objects.filter(
+        site__municipality=municipality,
+        finished_at__gte=period.start,
+        finished_at__lt=period.end,
+        ticket__isnull=False,
+        wait_seconds__isnull=False,
+    )
+    if site is not None:
+        contacts = contacts.filter(site=site)
+    if area is not None:
+        contacts = contacts.filter(area=area)
+    contacts = contacts.annotate(hour=ExtractHour("ticket__issued_at"))
+    if connection.vendor == "postgresql":
+        rows = _grouped(
+            contacts,
+            "hour",
+            n=Count("pk"),
+            median=Percentile("wait_seconds", 0.5),
+            p90=Percentile("wait_seconds", 0.9),
+        )
+        return sorted(Hour(r["hour"], r["n"], r["median"], r["p90"]) for r in rows)
+    waits: dict[int, list[int]] = {}
+    for hour, wait in contacts.values_list("hour", "wait_seconds"):
+        waits.setdefault(hour, []).append(wait)
+    return [Hour(h, len(w), percentile(w, 0.5), percentile(w, 0.9)) for h, w in sorted(waits.items())]
