@@ -329,7 +329,7 @@ def wait_by_hour(*, municipality, period: Period, site: Site | None = None, area
             median=Percentile("wait_seconds", 0.5),
             p90=Percentile("wait_seconds", 0.9),
         )
-        return sorted(Hour(r["hour"], r["n"], r["median"], r["p90"]) for r in rows)
+        return [Hour(r["hour"], r["n"], r["median"], r["p90"]) for r in sorted(rows, key=lambda r: r["hour"])]
     waits: dict[int, list[int]] = {}
     for hour, wait in contacts.values_list("hour", "wait_seconds"):
         waits.setdefault(hour, []).append(wait)
