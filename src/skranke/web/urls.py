@@ -1,6 +1,14 @@
 from django.urls import path
 
-from skranke.web import views, views_booking, views_counter, views_kiosk, views_privacy, views_satisfaction
+from skranke.web import (
+    views,
+    views_booking,
+    views_counter,
+    views_insights,
+    views_kiosk,
+    views_privacy,
+    views_satisfaction,
+)
 
 app_name = "web"
 urlpatterns = [
@@ -19,6 +27,7 @@ urlpatterns = [
     path("skranke/betjening/afslut/", views_counter.counter_finish, name="counter_finish"),
     path("skranke/betjening/henvendelse/", views_counter.counter_contact, name="counter_contact"),
     path("koeer/", views_counter.queue_overview_page, name="queue_overview"),
+    path("indsigt/", views_insights.dashboard, name="insights"),
     # The counter day: public pages (no login)
     path("kiosk/<int:site_id>/", views_kiosk.kiosk, name="kiosk"),
     path("kiosk/<int:site_id>/forslag/", views_kiosk.kiosk_suggest, name="kiosk_suggest"),

@@ -88,6 +88,31 @@ def kroner(amount) -> str:
 
 
 @register.filter
+def minutes(seconds) -> str:
+    """Seconds as minutes and seconds, "4:05 min"; "–" when there is nothing to show."""
+    if seconds is None or seconds == "":
+        return "–"
+    whole = round(float(seconds))
+    return _("%(minutes)d:%(seconds)02d min") % {"minutes": whole // 60, "seconds": whole % 60}
+
+
+@register.filter
+def percent(share) -> str:
+    """0.823 -> "82 %" (Danish writes a space before the sign); "–" for no share."""
+    if share is None or share == "":
+        return "–"
+    return _("%(value)s %%") % {"value": numberformat.format(round(100 * float(share)), decimal_sep=",")}
+
+
+@register.filter
+def decimal1(value) -> str:
+    """3.456 -> "3,5"; "–" for nothing."""
+    if value is None or value == "":
+        return "–"
+    return numberformat.format(round(float(value), 1), decimal_sep=",", decimal_pos=1)
+
+
+@register.filter
 def localized(obj, field: str) -> str:
     return catalogue_localized(obj, field)
 

@@ -1,0 +1,87 @@
+"""The manager's insight pages: key figures, the wait over the day, services, and library versus Borgerservice.
+
+Every chart has its numbers in a table beside it and says what it shows in
+words; bars carry their value as text, so nothing depends on colour.
+"""
+
+import datetime as dt
+from functools import wraps
+
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from skranke.insights.kpis import Period, kpis, wait_by_hour
+from skranke.organisation.models import Site
+from skranke.web.views import staff_required
+
+DEFAULT_DAYS = 28
+MAX_DAYS = 366
+TOP_SERVICES = 15
+
+
+def manager_required(view):
+    """A manager of the municipality (or an administrator); others get a plain 403 page."""
+
+    @staff_required
+    @wraps(view)
+    def wrapper(request, place, *args, **kwargs):
+        if not place.is_manager:
+            return render(request, "web/insights/managers_only.html", status=403)
+        return view(request, place, *args, **kwargs)
+
+    return wrapper
+
+
+def _period(request) -> tuple[Period, str]:
+    """The period asked for (`fra`, `til`), else the last four weeks up to yesterday; and a message when it was bad."""
+    yesterday = timezone.localdate() - dt.timedelta(days=1)
+    default = Period(yesterday - dt.timedelta(days=DEFAULT_DAYS - 1), yesterday)
+    raw_first, raw_last = request.GET.get("fra", ""), request.GET.get("til", "")
+    if not raw_first and not raw_last:
+        return default, ""
+    try:
+        first = dt.date.fromisoformat(raw_first) if raw_first else default.first
+        last = dt.date.fromisoformat(raw_last) if raw_last else default.last
+    except ValueError:
+        return default, "Datoen skal skrives som åååå-mm-dd. Viser de seneste fire uger."
+    if last < first:
+        return default, "Perioden slutter, før den begynder. Viser de seneste fire uger."
+    if (last - first).days >= MAX_DAYS:
+        return Period(last - dt.timedelta(days=MAX_DAYS - 1), last), "Højst et år ad gangen. Viser det seneste år."
+    return Period(first, last), ""
+
+
+def _scaled(rows, value) -> list[tuple[object, float]]:
+    """(row, bar width in per cent of the largest value) for a bar chart."""
+    largest = max((value(r) or 0 for r in rows), default=0)
+    return [(r, 100 * (value(r) or 0) / largest if largest else 0) for r in rows]
+
+
+@require_GET
+@manager_required
+def dashboard(request, place):
+    municipality = place.staff.municipality
+    period, problem = _period(request)
+    sites = list(Site.objects.filter(municipality=municipality, active=True).order_by("name"))
+    site = next((s for s in sites if str(s.pk) == request.GET.get("sted")), None)
+    (whole,) = kpis(municipality=municipality, period=period, site=site)
+    by_service = kpis(municipality=municipality, period=period, by="service", site=site)[:TOP_SERVICES]
+    hours = wait_by_hour(municipality=municipality, period=period, site=site)
+    return render(
+        request,
+        "web/insights/dashboard.html",
+        {
+            "municipality": municipality,
+            "period": period,
+            "problem": problem,
+            "sites": sites,
+            "site": site,
+            "whole": whole,
+            "by_area": kpis(municipality=municipality, period=period, by="area", site=site),
+            "by_group": kpis(municipality=municipality, period=period, by="staff_group", site=site),
+            "by_channel": kpis(municipality=municipality, period=period, by="channel", site=site),
+            "services": _scaled(by_service, lambda f: f.contacts),
+            "hours": _scaled(hours, lambda h: h.wait_median),
+        },
+    )
