@@ -11,6 +11,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from skranke.insights.accuracy import MIN_TICKETS, estimate_accuracy
 from skranke.insights.kpis import Period, kpis, wait_by_hour
 from skranke.organisation.models import Site
 from skranke.web.views import staff_required
@@ -83,5 +84,7 @@ def dashboard(request, place):
             "by_channel": kpis(municipality=municipality, period=period, by="channel", site=site),
             "services": _scaled(by_service, lambda f: f.contacts),
             "hours": _scaled(hours, lambda h: h.wait_median),
+            "accuracy": estimate_accuracy(municipality=municipality, period=period),
+            "min_tickets": MIN_TICKETS,
         },
     )
