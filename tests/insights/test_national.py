@@ -52,3 +52,17 @@ def test_the_2015_questions_answered_from_live_data():
     assert dict(picture.sites_by_kind) == {"Bibliotek": 1, "Borgerservicecenter": 1, "Bibliotek og borgerservice": 2}
     # Another period: nobody's library staff did authority work.
     assert national(period=Period(D + dt.timedelta(days=1), D + dt.timedelta(days=1))).library_staff_did == 0
+
+
+def test_the_page_is_for_the_administrator(client):
+    from django.urls import reverse
+
+    from tests.factories import ManagerFactory, UserFactory
+
+    admin = UserFactory(is_superuser=True, is_staff=True)
+    client.force_login(admin)
+    page = client.get(reverse("web:insights_national"))
+    assert page.status_code == 200
+    assert "Bibliotek og Borgerservice samarbejder" in page.content.decode()
+    client.force_login(ManagerFactory().user)
+    assert client.get(reverse("web:insights_national")).status_code == 403

@@ -7,13 +7,16 @@ words; bars carry their value as text, so nothing depends on colour.
 import datetime as dt
 from functools import wraps
 
+from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from skranke.insights.accuracy import MIN_TICKETS, estimate_accuracy
 from skranke.insights.kpis import Period, kpis, wait_by_hour
+from skranke.insights.national import national
 from skranke.organisation.models import Site
+from skranke.organisation.selectors import is_administrator
 from skranke.web.views import staff_required
 
 DEFAULT_DAYS = 28
@@ -88,3 +91,13 @@ def dashboard(request, place):
             "min_tickets": MIN_TICKETS,
         },
     )
+
+
+@require_GET
+@login_required
+def national_page(request):
+    """For the installation's administrator: every municipality in it, beside the 2015 survey."""
+    if not is_administrator(request.user):
+        return render(request, "web/insights/managers_only.html", {"administrators": True}, status=403)
+    period, problem = _period(request)
+    return render(request, "web/insights/national.html", {"picture": national(period=period), "problem": problem})
