@@ -51,6 +51,8 @@ class Contact(models.Model):
                 condition=models.Q(finished_at__gte=models.F("started_at")), name="contacts_contact_times_in_order"
             ),
         ]
+        # The key figures select a period at one site or all of a municipality's sites.
+        indexes = [models.Index(fields=["site", "finished_at"], name="contacts_site_finished")]
 
     def __str__(self):
         return f"{self.site} {self.finished_at:%Y-%m-%d %H:%M}"
