@@ -8,17 +8,33 @@ import datetime as dt
 from functools import wraps
 
 from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from skranke.insights.accuracy import MIN_TICKETS, estimate_accuracy
+from skranke.insights.exports import TABLES, as_csv, as_xlsx, table
 from skranke.insights.kpis import Period, kpis, wait_by_hour
 from skranke.insights.national import national
 from skranke.organisation.models import Site
 from skranke.organisation.selectors import is_administrator
+from skranke.privacy.models import Action
+from skranke.privacy.services import audit_record, client_address
 from skranke.web.views import staff_required
 
+EXPORT_LABELS = [
+    ("noegletal", _("Nøgletal for hele perioden")),
+    ("omraade", _("Efter område")),
+    ("personalegruppe", _("Efter personalegruppe")),
+    ("kanal", _("Efter kanal")),
+    ("ydelse", _("Efter ydelse")),
+    ("sted", _("Efter sted")),
+    ("ventetid", _("Ventetid efter klokkeslæt")),
+    ("estimat", _("Ventetidsestimatets præcision")),
+    ("komhen", _("Henvendelser efter opgave og kanal (KOMHEN)")),
+]
 DEFAULT_DAYS = 28
 MAX_DAYS = 366
 TOP_SERVICES = 15
@@ -89,6 +105,7 @@ def dashboard(request, place):
             "hours": _scaled(hours, lambda h: h.wait_median),
             "accuracy": estimate_accuracy(municipality=municipality, period=period),
             "min_tickets": MIN_TICKETS,
+            "export_tables": EXPORT_LABELS,
         },
     )
 
@@ -101,3 +118,35 @@ def national_page(request):
         return render(request, "web/insights/managers_only.html", {"administrators": True}, status=403)
     period, problem = _period(request)
     return render(request, "web/insights/national.html", {"picture": national(period=period), "problem": problem})
+
+
+FORMATS = {
+    "csv": (as_csv, "text/csv; charset=utf-8"),
+    "xlsx": (as_xlsx, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+}
+
+
+@require_GET
+@manager_required
+def export(request, place, name: str, fmt: str):
+    """One insight table as CSV or XLSX for the chosen period and site; the export is logged."""
+    if name not in TABLES or fmt not in FORMATS:
+        raise Http404
+    municipality = place.staff.municipality
+    period, _problem = _period(request)
+    site = Site.objects.filter(municipality=municipality, pk=request.GET.get("sted") or 0).first()
+    data = table(name, municipality=municipality, period=period, site=site)
+    audit_record(
+        municipality=municipality,
+        action=Action.EXPORT,
+        actor=request.user,
+        client_address=client_address(request),
+        object_type="insights.table",
+        object_id=name,
+        criteria={"from": period.first.isoformat(), "to": period.last.isoformat(), "site": site.pk if site else None},
+    )
+    write, content_type = FORMATS[fmt]
+    response = HttpResponse(write(data), content_type=content_type)
+    filename = f"skranke-{name}-{period.first:%Y%m%d}-{period.last:%Y%m%d}.{fmt}"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
