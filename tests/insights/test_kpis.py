@@ -18,7 +18,8 @@ import datetime as dt
 import pytest
 
 from skranke.contacts.models import Contact
-from skranke.insights.kpis import Hour, Period, kpis, percentile, wait_by_hour
+from skranke.insights.kpis import Hour, Period, kpis, wait_by_hour
+from skranke.insights.stats import percentile
 from skranke.organisation.models import Area, StaffGroup
 from skranke.queues.models import Queue, Status, Ticket
 from tests.insights.conftest import D, at

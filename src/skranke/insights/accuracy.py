@@ -20,7 +20,8 @@ from dataclasses import dataclass
 from django.db.models import Avg
 
 from skranke.contacts.models import Contact
-from skranke.insights.kpis import Period, percentile
+from skranke.insights.kpis import Period
+from skranke.insights.stats import percentile
 from skranke.queues.models import PRESENCE_TIMEOUT, CounterPresence, Queue, Ticket
 
 # A queue with fewer called tickets than this tells little about an estimator.

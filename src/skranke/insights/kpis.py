@@ -28,6 +28,7 @@ from django.utils import timezone
 
 from skranke.catalogue.models import Kind, Service
 from skranke.contacts.models import Contact, ContactService, Outcome, SatisfactionResponse
+from skranke.insights.stats import percentile
 from skranke.organisation.models import Area, Site, StaffGroup
 from skranke.queues.models import Channel, Status, Ticket
 
@@ -130,17 +131,6 @@ class Percentile(Aggregate):
 
     def __init__(self, expression, p: float, **extra):
         super().__init__(expression, p=float(p), **extra)
-
-
-def percentile(values: list[float], p: float) -> float | None:
-    """The p-th percentile (0–1) with linear interpolation between the closest ranks, as percentile_cont does."""
-    if not values:
-        return None
-    ordered = sorted(values)
-    rank = p * (len(ordered) - 1)
-    low = int(rank)
-    high = min(low + 1, len(ordered) - 1)
-    return ordered[low] + (ordered[high] - ordered[low]) * (rank - low)
 
 
 def _grouped(queryset, key: str | None, **aggregates) -> list[dict]:
