@@ -18,6 +18,7 @@ from skranke.insights.accuracy import MIN_TICKETS, estimate_accuracy
 from skranke.insights.exports import TABLES, as_csv, as_xlsx, table
 from skranke.insights.kpis import Period, kpis, wait_by_hour
 from skranke.insights.national import national
+from skranke.insights.quality import quality
 from skranke.organisation.models import Site
 from skranke.organisation.selectors import is_administrator
 from skranke.privacy.models import Action
@@ -150,3 +151,25 @@ def export(request, place, name: str, fmt: str):
     filename = f"skranke-{name}-{period.first:%Y%m%d}-{period.last:%Y%m%d}.{fmt}"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+@require_GET
+@manager_required
+def quality_page(request, place):
+    """Authority work by library staff against Borgerservice staff, service by service, with intervals and verdicts."""
+    municipality = place.staff.municipality
+    period, problem = _period(request)
+    sites = list(Site.objects.filter(municipality=municipality, active=True).order_by("name"))
+    site = next((s for s in sites if str(s.pk) == request.GET.get("sted")), None)
+    return render(
+        request,
+        "web/insights/quality.html",
+        {
+            "municipality": municipality,
+            "period": period,
+            "problem": problem,
+            "sites": sites,
+            "site": site,
+            "services": quality(municipality=municipality, period=period, site=site),
+        },
+    )

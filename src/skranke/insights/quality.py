@@ -1,0 +1,125 @@
+"""Is authority work as good at the library counter as at the Borgerservice counter? Service by service, with evidence.
+
+For each AUTHORITY service handled in the period, library staff (group A)
+against Borgerservice staff (group B):
+- first-contact resolution (the RESOLVED share of the lines; higher is better),
+- referrals (the REFERRED share; lower is better),
+- the citizen's wait and the time at the counter (medians of the contacts; shorter is better),
+each with its interval (Wilson for shares, bootstrap for medians) and a
+plain-Danish verdict that says so when there are too few contacts to tell.
+"Alle myndighedsopgaver" puts every authority line together first.
+"""
+
+from dataclasses import dataclass, field
+
+from skranke.catalogue.models import Kind, Service
+from skranke.contacts.models import ContactService, Outcome
+from skranke.insights.kpis import Period
+from skranke.insights.stats import (
+    MedianComparison,
+    RateComparison,
+    compare_medians,
+    compare_rates,
+    verdict_da,
+)
+from skranke.organisation.models import StaffGroup
+
+LIBRARY, CITIZEN_SERVICE = StaffGroup.LIBRARY, StaffGroup.CITIZEN_SERVICE
+
+
+@dataclass(frozen=True)
+class Measure:
+    key: str  # stats.MEASURES_DA key
+    label: str
+    comparison: RateComparison | MedianComparison
+    verdict: str
+
+    @property
+    def is_rate(self) -> bool:
+        return isinstance(self.comparison, RateComparison)
+
+
+@dataclass(frozen=True)
+class ServiceQuality:
+    service: Service | None  # None: every authority service together
+    name: str
+    library_lines: int
+    citizen_service_lines: int
+    measures: list[Measure]
+
+
+def _zeros() -> dict:
+    return {LIBRARY: 0, CITIZEN_SERVICE: 0}
+
+
+def _lists() -> dict:
+    return {LIBRARY: [], CITIZEN_SERVICE: []}
+
+
+@dataclass
+class _Lines:
+    """What one service's lines (or all of them) add up to, per staff group."""
+
+    lines: dict = field(default_factory=_zeros)
+    resolved: dict = field(default_factory=_zeros)
+    referred: dict = field(default_factory=_zeros)
+    waits: dict = field(default_factory=_lists)
+    services: dict = field(default_factory=_lists)
+
+
+def quality(*, municipality, period: Period, site=None) -> list[ServiceQuality]:
+    """Every authority service with lines by either group, most lines first; all of them together first."""
+    lines = ContactService.objects.filter(
+        contact__site__municipality=municipality,
+        contact__finished_at__gte=period.start,
+        contact__finished_at__lt=period.end,
+        service__kind=Kind.AUTHORITY,
+        contact__staff_group__in=[LIBRARY, CITIZEN_SERVICE],
+    )
+    if site is not None:
+        lines = lines.filter(contact__site=site)
+    groups: dict[int | None, _Lines] = {None: _Lines()}
+    rows = lines.values_list(
+        "service_id", "contact__staff_group", "outcome", "contact__wait_seconds", "contact__service_seconds"
+    )
+    for service_id, group, outcome, wait, seconds in rows.iterator(chunk_size=5000):
+        for key in (None, service_id):
+            counted = groups.setdefault(key, _Lines())
+            counted.lines[group] += 1
+            counted.resolved[group] += outcome == Outcome.RESOLVED
+            counted.referred[group] += outcome == Outcome.REFERRED
+            if wait is not None:
+                counted.waits[group].append(wait)
+            counted.services[group].append(seconds)
+    services = Service.objects.in_bulk([k for k in groups if k is not None])
+    result = [_service_quality(None, "Alle myndighedsopgaver", groups[None])]
+    ordered = sorted((k for k in groups if k is not None), key=lambda k: -sum(groups[k].lines.values()))
+    result += [_service_quality(services[k], services[k].name_da, groups[k]) for k in ordered]
+    return result
+
+
+def _service_quality(service, name: str, counted: _Lines) -> ServiceQuality:
+    a, b = LIBRARY, CITIZEN_SERVICE
+    comparisons = [
+        (
+            "first_contact_resolution",
+            "Løst i første kontakt",
+            compare_rates(counted.resolved[a], counted.lines[a], counted.resolved[b], counted.lines[b]),
+        ),
+        (
+            "referral_rate",
+            "Henvist videre",
+            compare_rates(
+                counted.referred[a], counted.lines[a], counted.referred[b], counted.lines[b], higher_is_better=False
+            ),
+        ),
+        ("wait", "Ventetid (median)", compare_medians(counted.waits[a], counted.waits[b])),
+        ("service_time", "Tid ved skranken (median)", compare_medians(counted.services[a], counted.services[b])),
+    ]
+    return ServiceQuality(
+        service=service,
+        name=name,
+        library_lines=counted.lines[a],
+        citizen_service_lines=counted.lines[b],
+        measures=[Measure(key, label, c, verdict_da(c, measure=key)) for key, label, c in comparisons],
+    )
