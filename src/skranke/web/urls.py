@@ -29,6 +29,7 @@ urlpatterns = [
     path("koeer/", views_counter.queue_overview_page, name="queue_overview"),
     path("indsigt/", views_insights.dashboard, name="insights"),
     path("indsigt/kvalitet/", views_insights.quality_page, name="insights_quality"),
+    path("indsigt/bemanding/", views_insights.staffing_page, name="insights_staffing"),
     path("indsigt/landet/", views_insights.national_page, name="insights_national"),
     path("indsigt/eksport/<slug:name>.<slug:fmt>", views_insights.export, name="insights_export"),
     # The counter day: public pages (no login)

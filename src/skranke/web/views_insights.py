@@ -19,7 +19,8 @@ from skranke.insights.exports import TABLES, as_csv, as_xlsx, table
 from skranke.insights.kpis import Period, kpis, wait_by_hour
 from skranke.insights.national import national
 from skranke.insights.quality import quality
-from skranke.organisation.models import Site
+from skranke.insights.staffing import plan
+from skranke.organisation.models import Area, Site, Weekday
 from skranke.organisation.selectors import is_administrator
 from skranke.privacy.models import Action
 from skranke.privacy.services import audit_record, client_address
@@ -171,5 +172,56 @@ def quality_page(request, place):
             "sites": sites,
             "site": site,
             "services": quality(municipality=municipality, period=period, site=site),
+        },
+    )
+
+
+SHARES = (70, 80, 90, 95)
+TARGET_MINUTES = (5, 10, 15, 20, 30)
+
+
+def _choice(raw, allowed, default):
+    try:
+        value = int(raw)
+    except (TypeError, ValueError):
+        return default
+    return value if value in allowed else default
+
+
+@require_GET
+@manager_required
+def staffing_page(request, place):
+    """Counters needed hour by hour on a weekday at a site, for a chosen service level (Erlang C)."""
+    municipality = place.staff.municipality
+    period, problem = _period(request)
+    sites = list(Site.objects.filter(municipality=municipality, active=True).order_by("name"))
+    site = next((s for s in sites if str(s.pk) == request.GET.get("sted")), place.site if place.site in sites else None)
+    site = site or (sites[0] if sites else None)
+    weekday = _choice(request.GET.get("ugedag"), range(7), 0)
+    area = request.GET.get("omraade") if request.GET.get("omraade") in Area.values else Area.CITIZEN_SERVICE
+    share = _choice(request.GET.get("andel"), SHARES, 80)
+    minutes = _choice(request.GET.get("minutter"), TARGET_MINUTES, 10)
+    hours = []
+    if site is not None:
+        hours = plan(
+            site=site, area=area, weekday=weekday, period=period, target_share=share / 100, target_minutes=minutes
+        )
+    return render(
+        request,
+        "web/insights/staffing.html",
+        {
+            "period": period,
+            "problem": problem,
+            "sites": sites,
+            "site": site,
+            "weekday": weekday,
+            "weekdays": Weekday.choices,
+            "area": area,
+            "areas": Area.choices,
+            "share": share,
+            "shares": SHARES,
+            "minutes": minutes,
+            "target_minutes": TARGET_MINUTES,
+            "hours": _scaled(hours, lambda h: h.agents),
         },
     )
