@@ -30,9 +30,14 @@ from skranke.bookings.models import (
     BookingSetup,
     Closure,
     WaitlistEntry,
+    WaitlistStatus,
 )
+from skranke.bookings.models import Status as AppointmentStatus
+from skranke.bookings.services import appointment_token
+from skranke.bookings.waitlist import waitlist_token
 from skranke.catalogue.models import CatalogueVersion, Kind, LifeEvent, Service
-from skranke.contacts.models import Contact, ContactService, Outcome
+from skranke.contacts.models import Contact, ContactService, Outcome, SatisfactionChannel, SatisfactionResponse
+from skranke.insights.exports import TABLES as EXPORT_TABLES
 from skranke.organisation.models import (
     Area,
     Counter,
@@ -47,6 +52,7 @@ from skranke.privacy.cpr import citizen_hash, parse
 from skranke.privacy.models import Action, DataKind
 from skranke.privacy.services import audit_record, retention_set
 from skranke.queues.models import Channel, CounterPresence, Queue, Status, Ticket, TicketService
+from skranke.web.views_satisfaction import tablet_token
 from skranke.web.workplace import SESSION_COUNTER_KEY
 from tests.factories import (
     CounterFactory,
@@ -116,6 +122,15 @@ ISOLATION_MATRIX: dict[str, str] = {
     "web:counter_finish": MUNICIPAL,
     "web:counter_contact": MUNICIPAL,
     "web:queue_overview": MUNICIPAL,
+    "web:appointments": MUNICIPAL,  # the day's appointments, names and contact details
+    "web:appointment_action": MUNICIPAL,
+    "web:staff_booking_times": MUNICIPAL,
+    "web:staff_booking_details": MUNICIPAL,
+    "web:insights": MUNICIPAL,  # the manager's key figures
+    "web:insights_quality": MUNICIPAL,  # library against Borgerservice staff, by service
+    "web:insights_staffing": MUNICIPAL,  # counters needed hour by hour
+    "web:insights_export": MUNICIPAL,
+    "web:insights_national": MUNICIPAL,  # every municipality's figures: administrators only
     "web:kiosk": CITIZEN,
     "web:kiosk_suggest": CITIZEN,
     "web:kiosk_take": CITIZEN,
@@ -123,6 +138,22 @@ ISOLATION_MATRIX: dict[str, str] = {
     "web:board": CITIZEN,
     "web:phone": CITIZEN,
     "web:phone_cancel": CITIZEN,
+    "web:kiosk_check_in": CITIZEN,  # a site's kiosk, like the ticket machine
+    "web:phone_answer": CITIZEN,  # the satisfaction question on a ticket's phone page, by its token
+    # A counter's satisfaction tablet, only by its signed address.
+    "web:satisfaction_tablet": CITIZEN,
+    "web:satisfaction_tablet_answer": CITIZEN,
+    # A municipality's booking pages by its number, like a site's kiosk by the site's: its public offer.
+    "web:booking_start": CITIZEN,
+    "web:booking_times": CITIZEN,
+    "web:booking_details": CITIZEN,
+    # A booking's pages only by its signed link, like a ticket's phone page by its token.
+    "web:booking_confirmed": CITIZEN,
+    "web:booking_ics": CITIZEN,
+    "web:booking_manage": CITIZEN,
+    "web:booking_move": CITIZEN,
+    "web:booking_waitlist": CITIZEN,
+    "web:waitlist_offer": CITIZEN,  # a waitlist entry's offer by its signed link
     **admin_views("queues.queue", MUNICIPAL),
     **admin_views("bookings.closure", MUNICIPAL),
     **admin_views("bookings.bookingsetup", MUNICIPAL),
@@ -164,6 +195,7 @@ MUNICIPAL_ROWS = {
     "bookings.appointmentservice": "appointment__site__municipality",
     "bookings.waitlistentry": "site__municipality",
     "contacts.contactservice": "contact__site__municipality",
+    "contacts.satisfactionresponse": "contact__site__municipality",
     "auth.user": "staff_member__municipality",
     "admin.logentry": "user__staff_member__municipality",
 }
@@ -184,6 +216,9 @@ NOT_DATA = {
     "axes.accessattemptexpiration",
     "axes.accessfailurelog",
     "axes.accesslog",
+    # django-tasks' queue of background work (reminders, offers): one list for the whole installation,
+    # like sessions; its admin is unregistered (bookings/admin.py) and no page shows it.
+    "django_tasks_database.dbtaskresult",
 }
 
 
@@ -246,6 +281,16 @@ def changes_data(view: str) -> bool:
         "web:counter_contact",
         "web:kiosk_take",
         "web:phone_cancel",
+        "web:kiosk_check_in",
+        "web:phone_answer",
+        "web:satisfaction_tablet_answer",
+        "web:booking_details",
+        "web:booking_manage",
+        "web:booking_move",
+        "web:booking_waitlist",
+        "web:waitlist_offer",
+        "web:appointment_action",
+        "web:staff_booking_details",
     }
 
 
@@ -342,6 +387,11 @@ def _build_roskilde(services, mark: Marks) -> tuple[Side, StaffMember]:
     main = SiteFactory(municipality=municipality, name=mark(), street=mark(), city=mark(), kind=SiteKind.COMBINED)
     branch = SiteFactory(municipality=municipality, name=mark(), street=mark(), city=mark(), kind=SiteKind.LIBRARY)
     OpeningHoursFactory(site=main, area=Area.CITIZEN_SERVICE, weekday=1, opens=dt.time(6, 17), closes=dt.time(9, 43))
+    # Open around the clock too, so A's kiosk would check A's code in at any hour the probes run.
+    for weekday in range(7):
+        OpeningHoursFactory(
+            site=main, area=Area.CITIZEN_SERVICE, weekday=weekday, opens=dt.time(0), closes=dt.time(23, 59)
+        )
     OpeningHoursFactory(site=branch, area=Area.LIBRARY, weekday=5, opens=dt.time(6, 17), closes=dt.time(21, 43))
     counter = CounterFactory(site=main, name=mark(), area=Area.CITIZEN_SERVICE)
     library_counter = CounterFactory(site=main, name=mark(), area=Area.LIBRARY)
@@ -451,6 +501,9 @@ def _counter_day(site, counter, officer, service, mark: Marks) -> None:
         citizen=citizen_hash(parse(A_CITIZEN)),
     )
     ContactService.objects.create(contact=contact, service=service, outcome=Outcome.REFERRED, referred_to=mark())
+    SatisfactionResponse.objects.create(
+        contact=contact, face=2, comment=mark(), channel=SatisfactionChannel.TABLET, answered_at=A_TIME
+    )
 
 
 def _bookings(site, service, mark) -> None:
@@ -479,6 +532,78 @@ def _bookings(site, service, mark) -> None:
         created_at=A_TIME,
     )
     entry.services.set([service])
+    # Live ones too, so A's code or link would work if a probe got through with it: a time today that
+    # A's kiosk would check in, and a time held for a waitlist entry's offer. (timezone.now is 1987 here.)
+    soon = dt.datetime.now(dt.UTC).replace(second=0, microsecond=0) + dt.timedelta(minutes=5)
+    today, held = (
+        Appointment.objects.create(
+            site=site,
+            area=Area.CITIZEN_SERVICE,
+            lane=lane,
+            starts_at=starts_at,
+            ends_at=starts_at + dt.timedelta(minutes=87),
+            status=status,
+            code=code,
+            name=mark(),
+            email=f"{mark().lower()}@roskilde.example",
+            phone="12345678",
+            created_at=A_TIME,
+        )
+        for lane, starts_at, status, code in (
+            (1, soon, AppointmentStatus.BOOKED, "RSKIDAG1"),
+            (2, soon + dt.timedelta(days=2), AppointmentStatus.HELD, "RSKHELD1"),
+        )
+    )
+    for appointment in (today, held):
+        AppointmentService.objects.create(appointment=appointment, service=service)
+    offer = WaitlistEntry.objects.create(
+        site=site,
+        area=Area.CITIZEN_SERVICE,
+        name=mark(),
+        email=f"{mark().lower()}@roskilde.example",
+        latest_day=held.starts_at.date(),
+        status=WaitlistStatus.OFFERED,
+        offered=held,
+        offer_expires_at=soon + dt.timedelta(days=1),
+        created_at=A_TIME,
+    )
+    offer.services.set([service])
+
+
+def _frederiksberg_bookings(site, service) -> None:
+    """B's own time today (checked in at B's kiosk by the probes), and a time held for its waitlist entry."""
+    soon = timezone.now().replace(second=0, microsecond=0) + dt.timedelta(minutes=5)
+    booked, held = (
+        Appointment.objects.create(
+            site=site,
+            area=Area.CITIZEN_SERVICE,
+            lane=1,
+            starts_at=starts_at,
+            ends_at=starts_at + dt.timedelta(minutes=30),
+            status=status,
+            code=code,
+            name="Frederik Borger",
+            email="frederik@frederiksberg.example",
+            created_at=timezone.now(),
+        )
+        for starts_at, status, code in (
+            (soon, AppointmentStatus.BOOKED, "FBGIDAG1"),
+            (soon + dt.timedelta(days=2), AppointmentStatus.HELD, "FBGHELD1"),
+        )
+    )
+    for appointment in (booked, held):
+        AppointmentService.objects.create(appointment=appointment, service=service)
+    entry = WaitlistEntry.objects.create(
+        site=site,
+        area=Area.CITIZEN_SERVICE,
+        email="frida@frederiksberg.example",
+        latest_day=timezone.localdate(held.starts_at),
+        status=WaitlistStatus.OFFERED,
+        offered=held,
+        offer_expires_at=timezone.now() + dt.timedelta(days=1),
+        created_at=timezone.now(),
+    )
+    entry.services.set([service])
 
 
 def _build_frederiksberg(services, mover: StaffMember) -> Side:
@@ -491,6 +616,7 @@ def _build_frederiksberg(services, mover: StaffMember) -> Side:
     queue.services.set([services["passport"]])
     setup = BookingSetup.objects.create(site=main, area=Area.CITIZEN_SERVICE)
     BookableService.objects.create(setup=setup, service=services["passport"])
+    _frederiksberg_bookings(main, services["passport"])
     Closure.objects.create(site=main, first_day=timezone.localdate(), last_day=timezone.localdate(), reason="Jul")
     ticket = Ticket.objects.create(queue=queue, day=timezone.localdate(), number=1, issued_at=timezone.now())
     TicketService.objects.create(ticket=ticket, service=services["passport"])
@@ -921,6 +1047,258 @@ def _probe_kiosk_ticket(world: World) -> Probe:
     )
 
 
+# Booking: A's sites, appointments and waitlist entries, and links aimed at them by someone without A's links.
+
+
+def _start() -> str:
+    """A time as the times page writes it: a week ahead at 10.00, local time."""
+    return dt.datetime.combine(timezone.localdate() + dt.timedelta(days=7), dt.time(10)).isoformat(timespec="minutes")
+
+
+def _own_rows_only(world: World) -> Callable:
+    """A staff booking page shows B's own site and none of A's appointments, whatever site was asked for."""
+    sites = {site.pk for site in _theirs(world, Site)}
+
+    def check(response, client) -> list[str]:
+        context = response.context or {}
+        site = context.get("site")
+        problems = [f"the page is for A's site {site.pk}"] if site is not None and site.pk in sites else []
+        theirs = [row for row in context.get("rows", []) if row.site_id in sites]
+        return [*problems, f"the list shows {len(theirs)} of A's appointments"] if theirs else problems
+
+    return check
+
+
+def _tampered(genuine: str, ours: str) -> list[str]:
+    """A's payload under B's signature, and A's link with its signature altered."""
+    payload, signature = genuine.split(":", 1)[0], ours.split(":", 1)[1]
+    return [f"{payload}:{signature}", genuine[:-1] + ("x" if genuine[-1] != "x" else "y")]
+
+
+def _appointment_links(world: World) -> tuple[list[str], list[str]]:
+    """B's own appointment links, and forged ones aimed at A's appointments (B's waitlist link among them)."""
+    ours = [appointment_token(a) for a in world.rows(Appointment, world.b)]
+    forged = [waitlist_token(e) for e in world.rows(WaitlistEntry, world.b)]
+    for appointment in _theirs(world, Appointment):
+        forged += _tampered(appointment_token(appointment), ours[0])
+    return ours, forged
+
+
+def _waitlist_links(world: World) -> tuple[list[str], list[str]]:
+    ours = [waitlist_token(e) for e in world.rows(WaitlistEntry, world.b)]
+    forged = [appointment_token(a) for a in world.rows(Appointment, world.b)]
+    for entry in _theirs(world, WaitlistEntry):
+        forged += _tampered(waitlist_token(entry), ours[0])
+    return ours, forged
+
+
+def _tablet_links(world: World) -> tuple[list[str], list[str]]:
+    """B's counters' tablet addresses, and forged ones for A's counters (B's appointment link among them)."""
+    ours = [tablet_token(c) for c in world.rows(Counter, world.b)]
+    forged = [appointment_token(a) for a in world.rows(Appointment, world.b)]
+    for counter in _theirs(world, Counter):
+        forged += _tampered(tablet_token(counter), ours[0])
+    return ours, forged
+
+
+def _probe_tablet_answer(world: World) -> Probe:
+    """Answers posted for A's contacts, through B's tablets and forged ones."""
+    ours, forged = _tablet_links(world)
+    answers = [{"contact": c.pk, "face": "1", "comment": "hijack"} for c in _theirs(world, Contact)]
+
+    def url(token):
+        return reverse("web:satisfaction_tablet_answer", args=[token])
+
+    return Probe(
+        reads=[Call("get", url(t)) for t in ours],
+        writes=[Call("post", url(t), answer, refused=True) for t in forged for answer in answers]
+        + [Call("post", url(t), answer) for t in ours for answer in answers],
+    )
+
+
+def _link_page(name: str, *, get: bool = True, post: dict | None = None, links=_appointment_links):
+    """A page reached by a signed link: B's own links, and forged links to A's rows, which must be refused."""
+
+    def probe(world: World) -> Probe:
+        ours, forged = links(world)
+        urls = [(reverse(name, args=[t]), True) for t in forged] + [(reverse(name, args=[t]), False) for t in ours]
+        reads = [Call("get", url, refused=refused and get) for url, refused in urls]
+        writes = [Call("post", url, post, refused=refused) for url, refused in urls] if post is not None else []
+        return Probe(reads=reads, writes=writes)
+
+    return probe
+
+
+def _probe_booking_times(world: World) -> Probe:
+    url = f"{reverse('web:booking_times', args=[world.b.municipality.code])}?ydelse=passport-application"
+    ours, forged = _appointment_links(world)
+    return Probe(
+        reads=[Call("get", url)]
+        + [Call("get", f"{url}&sted={site.pk}") for site in _theirs(world, Site)]
+        + [Call("get", f"{url}&flyt={token}", refused=True) for token in forged]
+        + [Call("get", f"{url}&flyt={token}") for token in ours]
+    )
+
+
+def _details_urls(world: World, name: str, **kwargs) -> list[str]:
+    """The details page for each of A's sites, and for B's own."""
+    sites = [*_theirs(world, Site), _b_site(world)]
+    base = reverse(name, **kwargs)
+    return [f"{base}?ydelse=passport-application&sted={site.pk}&start={_start()}" for site in sites]
+
+
+def _probe_booking_details(world: World) -> Probe:
+    urls = _details_urls(world, "web:booking_details", args=[world.b.municipality.code])
+    citizen = {"name": "Hijack Borger", "email": "hijack@example.invalid", "phone": "", "step": "confirm"}
+    return Probe(
+        reads=[Call("get", url) for url in urls] + [Call("post", url, {**citizen, "step": ""}) for url in urls],
+        writes=[Call("post", url, citizen) for url in urls],
+    )
+
+
+def _probe_booking_move(world: World) -> Probe:
+    ours, forged = _appointment_links(world)
+    places = [f"?sted={site.pk}&start={_start()}" for site in [*_theirs(world, Site), _b_site(world)]]
+    urls = [(reverse("web:booking_move", args=[t]) + place, True) for t in forged for place in places[-1:]]
+    urls += [(reverse("web:booking_move", args=[t]) + place, False) for t in ours for place in places]
+    return Probe(
+        reads=[Call("get", url, refused=refused) for url, refused in urls],
+        writes=[Call("post", url, refused=refused) for url, refused in urls],
+    )
+
+
+def _probe_kiosk_check_in(world: World) -> Probe:
+    site = _b_site(world)
+    url = reverse("web:kiosk_check_in", args=[site.pk])
+    ticket_page = reverse("web:kiosk_ticket", args=[site.pk])
+
+    def no_ticket(response, client) -> list[str]:
+        path = response.request["PATH_INFO"] if response.request else ""
+        return ["B's kiosk gave a ticket for A's booking code"] if path == ticket_page else []
+
+    theirs = [a.code for a in _theirs(world, Appointment)]
+    codes = theirs + [f"https://skranke.example/tid/{code.lower()}/" for code in theirs]
+    return Probe(
+        reads=[Call("get", url)],
+        writes=[Call("post", url, {"code": code}, refused=True, check=no_ticket) for code in codes]
+        + [Call("post", url, {"code": a.code}) for a in world.rows(Appointment, world.b)],
+    )
+
+
+def _probe_appointments(world: World) -> Probe:
+    url, own = reverse("web:appointments"), _own_rows_only(world)
+    days = sorted({timezone.localdate(a.starts_at) for a in _theirs(world, Appointment)})
+    asked = [f"?sted={site.pk}&dag={day.isoformat()}" for site in _theirs(world, Site) for day in days]
+    return Probe(
+        reads=[Call("get", url, check=own)]
+        + [Call("get", f"{url}?dag={day.isoformat()}", check=own) for day in days]
+        + [Call("get", url + query, check=own) for query in asked]
+    )
+
+
+def _probe_appointment_action(world: World) -> Probe:
+    url = reverse("web:appointment_action")
+    calls = []
+    for appointment in _theirs(world, Appointment):
+        where = {"sted": appointment.site_id, "dag": timezone.localdate(appointment.starts_at).isoformat()}
+        calls += [
+            Call("post", url, {"appointment": appointment.pk, "action": action, **where})
+            for action in ("no_show", "cancel")
+        ]
+    return Probe(reads=[Call("get", url)], writes=calls)
+
+
+def _probe_staff_booking_times(world: World) -> Probe:
+    url, own = reverse("web:staff_booking_times"), _own_rows_only(world)
+    chosen = f"{url}?ydelse=passport-application"
+    return Probe(
+        reads=[Call("get", url, check=own), Call("get", chosen, check=own)]
+        + [Call("get", f"{chosen}&sted={site.pk}", check=own) for site in _theirs(world, Site)]
+    )
+
+
+def _probe_staff_booking_details(world: World) -> Probe:
+    urls, own = _details_urls(world, "web:staff_booking_details"), _own_rows_only(world)
+    citizen = {"name": "Hijack Borger", "email": "", "phone": "12345678", "channel": "PHONE", "step": "confirm"}
+    return Probe(
+        reads=[Call("get", url, check=own) for url in urls]
+        + [Call("post", url, {**citizen, "step": ""}, check=own) for url in urls],
+        writes=[Call("post", url, citizen) for url in urls],
+    )
+
+
+def _probe_insights(world: World) -> Probe:
+    """The key figures of A's year 1987, for each of A's sites and none: B has no contact then, so all zero."""
+    url, own = reverse("web:insights"), _own_rows_only(world)
+
+    def none_of_theirs(response, client) -> list[str]:
+        problems = own(response, client)
+        whole = (response.context or {}).get("whole")
+        return (
+            [*problems, f"the figures count {whole.contacts} of A's contacts"] if whole and whole.contacts else problems
+        )
+
+    year = "fra=1987-01-01&til=1987-12-31"
+    return Probe(
+        reads=[Call("get", url, check=own), Call("get", f"{url}?{year}", check=none_of_theirs)]
+        + [Call("get", f"{url}?{year}&sted={site.pk}", check=none_of_theirs) for site in _theirs(world, Site)]
+    )
+
+
+def _probe_insights_quality(world: World) -> Probe:
+    """The comparison of A's year 1987, for each of A's sites and none: nothing of A's is counted."""
+    url, own = reverse("web:insights_quality"), _own_rows_only(world)
+
+    def none_of_theirs(response, client) -> list[str]:
+        problems = own(response, client)
+        services = (response.context or {}).get("services") or []
+        counted = sum(s.library_lines + s.citizen_service_lines for s in services[:1])
+        return [*problems, f"the comparison counts {counted} of A's lines"] if counted else problems
+
+    year = "fra=1987-01-01&til=1987-12-31"
+    return Probe(
+        reads=[Call("get", url, check=own), Call("get", f"{url}?{year}", check=none_of_theirs)]
+        + [Call("get", f"{url}?{year}&sted={site.pk}", check=none_of_theirs) for site in _theirs(world, Site)]
+    )
+
+
+def _probe_insights_staffing(world: World) -> Probe:
+    """A's sites and A's year, every weekday: the plan falls back to B's own site and counts none of A's tickets."""
+    url, own = reverse("web:insights_staffing"), _own_rows_only(world)
+
+    def b_site_only(response, client) -> list[str]:
+        problems = own(response, client)
+        site = (response.context or {}).get("site")
+        theirs = {s.pk for s in _theirs(world, Site)}
+        return (
+            [*problems, f"the plan is for A's site {site.pk}"] if site is not None and site.pk in theirs else problems
+        )
+
+    year = "fra=1987-01-01&til=1987-12-31"
+    return Probe(
+        reads=[Call("get", url, check=own)]
+        + [
+            Call("get", f"{url}?{year}&sted={site.pk}&ugedag={day}", check=b_site_only)
+            for site in _theirs(world, Site)
+            for day in range(7)
+        ]
+    )
+
+
+def _probe_insights_export(world: World) -> Probe:
+    """Every table as CSV (text the markers can be found in) and XLSX, for A's year, for each of A's sites and none."""
+    year = "fra=1987-01-01&til=1987-12-31"
+    sites = ["", *(f"&sted={site.pk}" for site in _theirs(world, Site))]
+    return Probe(
+        reads=[
+            Call("get", f"{reverse('web:insights_export', args=[name, fmt])}?{year}{site}")
+            for name in EXPORT_TABLES
+            for fmt in ("csv", "xlsx")
+            for site in sites
+        ]
+    )
+
+
 def _get(name: str) -> Callable[[World], Probe]:
     return lambda world: Probe(reads=[Call("get", reverse(name))])
 
@@ -995,6 +1373,46 @@ PROBES: dict[str, Callable[[World], Probe]] = {
     "web:phone_cancel": lambda world: Probe(
         reads=[Call("get", reverse("web:phone_cancel", args=[t.token])) for t in world.rows(Ticket, world.b)],
         writes=[Call("post", reverse("web:phone_cancel", args=[t.token])) for t in world.rows(Ticket, world.b)],
+    ),
+    "web:kiosk_check_in": _probe_kiosk_check_in,
+    "web:phone_answer": lambda world: Probe(
+        reads=[Call("get", reverse("web:phone_answer", args=[t.token])) for t in world.rows(Ticket, world.b)],
+        writes=[
+            Call("post", reverse("web:phone_answer", args=[t.token]), {"face": "1", "comment": "hijack"})
+            for t in world.rows(Ticket, world.b)
+        ],
+    ),
+    "web:satisfaction_tablet": _link_page("web:satisfaction_tablet", links=_tablet_links),
+    "web:satisfaction_tablet_answer": _probe_tablet_answer,
+    "web:booking_start": lambda world: Probe(
+        reads=[
+            Call("get", reverse("web:booking_start", args=[world.b.municipality.code])),
+            Call(
+                "get", f"{reverse('web:booking_start', args=[world.b.municipality.code])}?ydelse=passport-application"
+            ),
+        ]
+    ),
+    "web:booking_times": _probe_booking_times,
+    "web:booking_details": _probe_booking_details,
+    "web:booking_confirmed": _link_page("web:booking_confirmed"),
+    "web:booking_ics": _link_page("web:booking_ics"),
+    "web:booking_manage": _link_page("web:booking_manage", post={}),
+    "web:booking_move": _probe_booking_move,
+    "web:booking_waitlist": _link_page("web:booking_waitlist", get=False, post={"email": "hijack@example.invalid"}),
+    "web:waitlist_offer": _link_page("web:waitlist_offer", post={}, links=_waitlist_links),
+    "web:appointments": _probe_appointments,
+    "web:appointment_action": _probe_appointment_action,
+    "web:staff_booking_times": _probe_staff_booking_times,
+    "web:staff_booking_details": _probe_staff_booking_details,
+    "web:insights": _probe_insights,
+    "web:insights_quality": _probe_insights_quality,
+    "web:insights_staffing": _probe_insights_staffing,
+    "web:insights_export": _probe_insights_export,
+    "web:insights_national": lambda world: Probe(
+        reads=[
+            Call("get", reverse("web:insights_national")),
+            Call("get", f"{reverse('web:insights_national')}?fra=1987-01-01"),
+        ]
     ),
 }
 
@@ -1117,6 +1535,8 @@ OWNER_SEES_NO_MARKER = {
     "web:counter_action": "takes only a POST; the snapshot shows A's tickets unchanged",
     "web:counter_finish": "takes only a POST; the snapshot shows A's tickets unchanged and no contact added",
     "web:counter_contact": "takes only a POST; the snapshot shows no contact added to A's",
+    "web:appointment_action": "takes only a POST; the snapshot shows A's appointments unchanged",
+    "web:insights_national": "only administrators see it: a manager gets 403 in their own municipality too",
     "admin:organisation_site_add": "a manager's form lists no rows: the municipality is theirs, the inlines are empty",
     "admin:organisation_serviceoverride_add": "the form lists only the shared catalogue",
     "admin:privacy_retentionsetting_add": "the form has only a kind and a number of days",
@@ -1143,6 +1563,37 @@ def test_the_owner_sees_the_markers_the_matrix_looks_for(world, view):
         if "A's data on the page" in problem
     ]
     assert found, f"A's own manager sees none of A's other markers on {view}: the probe could not find a leak there"
+
+
+def test_a_s_own_links_and_code_reach_a_s_rows(world):
+    """Controls for the signed-link pages and the check-in: A's genuine links show A's markers and A's kiosk
+    checks A's code in, so the forged links and B's kiosk are refused for what they are, not for a dead row."""
+    client = Client(raise_request_exception=False)
+    live = [a for a in _theirs(world, Appointment) if a.ends_at > timezone.now()]
+    urls = [
+        reverse(name, args=[appointment_token(a)])
+        for a in live
+        for name in ("web:booking_confirmed", "web:booking_manage")
+    ]
+    urls += [reverse("web:booking_ics", args=[appointment_token(a)]) for a in live]
+    urls += [reverse("web:satisfaction_tablet", args=[tablet_token(c)]) for c in _theirs(world, Counter)]
+    urls += [
+        reverse("web:waitlist_offer", args=[waitlist_token(e)])
+        for e in _theirs(world, WaitlistEntry)
+        if e.status == WaitlistStatus.OFFERED
+    ]
+    assert len(urls) >= 5
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert leaks(response.content.decode(), ""), f"A's own link {url} shows none of A's markers"
+    today = next(a for a in live if a.status == AppointmentStatus.BOOKED)
+    # At 10.00 tomorrow, whenever the test runs: today's time on the day it is, within A's opening hours.
+    at = timezone.make_aware(dt.datetime.combine(timezone.localdate() + dt.timedelta(days=1), dt.time(10)))
+    Appointment.objects.filter(pk=today.pk).update(starts_at=at, ends_at=at + dt.timedelta(minutes=87))
+    with mock.patch("django.utils.timezone.now", return_value=at):
+        response = client.post(reverse("web:kiosk_check_in", args=[today.site_id]), {"code": today.code})
+    assert response["Location"].startswith(reverse("web:kiosk_ticket", args=[today.site_id]))
 
 
 def test_the_snapshot_notices_a_change_by_the_owner(world):

@@ -508,10 +508,11 @@ def appointment_check_in(*, code: str, site: Site, now: dt.datetime | None = Non
     if not normalised:
         raise SkrankeError(_("Skriv din bookingkode."), code="invalid", field="code")
     with transaction.atomic():
+        # Only the kiosk's own municipality's codes: another's would tell this kiosk that it exists, and where.
         appointment = (
             Appointment.objects.select_for_update(of=("self",))
             .select_related("site", "ticket__queue")
-            .filter(code=normalised)
+            .filter(code=normalised, site__municipality=site.municipality_id)
         ).first()
         if appointment is None:
             raise SkrankeError(
