@@ -12,7 +12,9 @@ plain-Danish verdict that says so when there are too few contacts to tell.
 
 from dataclasses import dataclass, field
 
-from skranke.catalogue.models import Kind, Service
+from django.utils.translation import gettext as _
+
+from skranke.catalogue.models import Kind, Service, localized
 from skranke.contacts.models import ContactService, Outcome
 from skranke.insights.kpis import Period
 from skranke.insights.stats import (
@@ -92,9 +94,9 @@ def quality(*, municipality, period: Period, site=None) -> list[ServiceQuality]:
                 counted.waits[group].append(wait)
             counted.services[group].append(seconds)
     services = Service.objects.in_bulk([k for k in groups if k is not None])
-    result = [_service_quality(None, "Alle myndighedsopgaver", groups[None])]
+    result = [_service_quality(None, _("Alle myndighedsopgaver"), groups[None])]
     ordered = sorted((k for k in groups if k is not None), key=lambda k: -sum(groups[k].lines.values()))
-    result += [_service_quality(services[k], services[k].name_da, groups[k]) for k in ordered]
+    result += [_service_quality(services[k], localized(services[k], "name"), groups[k]) for k in ordered]
     return result
 
 
@@ -103,18 +105,18 @@ def _service_quality(service, name: str, counted: _Lines) -> ServiceQuality:
     comparisons = [
         (
             "first_contact_resolution",
-            "Løst i første kontakt",
+            _("Løst i første kontakt"),
             compare_rates(counted.resolved[a], counted.lines[a], counted.resolved[b], counted.lines[b]),
         ),
         (
             "referral_rate",
-            "Henvist videre",
+            _("Henvist videre"),
             compare_rates(
                 counted.referred[a], counted.lines[a], counted.referred[b], counted.lines[b], higher_is_better=False
             ),
         ),
-        ("wait", "Ventetid (median)", compare_medians(counted.waits[a], counted.waits[b])),
-        ("service_time", "Tid ved skranken (median)", compare_medians(counted.services[a], counted.services[b])),
+        ("wait", _("Ventetid (median)"), compare_medians(counted.waits[a], counted.waits[b])),
+        ("service_time", _("Tid ved skranken (median)"), compare_medians(counted.services[a], counted.services[b])),
     ]
     return ServiceQuality(
         service=service,
