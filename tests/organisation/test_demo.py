@@ -15,7 +15,8 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def demo(capsys):
     catalogue_load()
-    call_command("demo")
+    # Without the four simulated weeks (tests/insights/test_simulation.py covers them).
+    call_command("demo", days=0)
     return capsys.readouterr().out
 
 
@@ -31,7 +32,7 @@ def test_demo_prints_the_logins(demo):
 
 def test_demo_twice_changes_nothing(demo):
     counts = (Site.objects.count(), Counter.objects.count(), StaffMember.objects.count(), Authorisation.objects.count())
-    call_command("demo")
+    call_command("demo", days=0)
     assert counts == (
         Site.objects.count(),
         Counter.objects.count(),
