@@ -5,17 +5,16 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('contacts', '0002_satisfaction'),
-        ('organisation', '0002_municipalities'),
-        ('queues', '0003_counterpresence'),
+        ("contacts", "0002_satisfaction"),
+        ("organisation", "0002_municipalities"),
+        ("queues", "0003_counterpresence"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='contact',
-            index=models.Index(fields=['site', 'finished_at'], name='contacts_site_finished'),
+            model_name="contact",
+            index=models.Index(fields=["site", "finished_at"], name="contacts_site_finished"),
         ),
     ]
