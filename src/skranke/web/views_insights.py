@@ -104,7 +104,8 @@ def dashboard(request, place):
             "by_group": kpis(municipality=municipality, period=period, by="staff_group", site=site),
             "by_channel": kpis(municipality=municipality, period=period, by="channel", site=site),
             "services": _scaled(by_service, lambda f: f.contacts),
-            "hours": _scaled(hours, lambda h: h.wait_median),
+            # The 90th percentile: when most wait nothing, the median is 0 all day and shows no shape.
+            "hours": _scaled(hours, lambda h: h.wait_p90),
             "accuracy": estimate_accuracy(municipality=municipality, period=period),
             "min_tickets": MIN_TICKETS,
             "export_tables": EXPORT_LABELS,

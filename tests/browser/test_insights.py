@@ -1,0 +1,61 @@
+"""A manager reads a week of simulated counter days: the key figures, the quality comparison and the staffing plan."""
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from skranke.bookings.demo import demo_bookings
+from skranke.catalogue.services import catalogue_load
+from skranke.insights.simulation import simulate
+from skranke.organisation.demo import DEMO_CODE, DEMO_PASSWORD, demo_load
+from skranke.organisation.models import Municipality
+from skranke.queues.demo import demo_queues
+from tests.browser.conftest import SCREENSHOTS, assert_accessible, screenshot
+from tests.conftest import ensure_municipalities
+
+pytestmark = pytest.mark.django_db(transaction=True)
+DAYS = 7
+
+
+@pytest.fixture
+def simulated_week(transactional_db):
+    ensure_municipalities()
+    catalogue_load()
+    demo_load()
+    municipality = Municipality.objects.get(code=DEMO_CODE)
+    demo_queues(municipality=municipality)
+    demo_bookings(municipality=municipality)
+    simulate(municipality=municipality, days=DAYS, seed=DEMO_CODE, volume=0.5)
+    return municipality
+
+
+def test_a_manager_reads_the_evidence(simulated_week, live_server, new_page):
+    page = new_page(width=1280, height=900)
+    page.goto(f"{live_server.url}/login/")
+    page.fill("input[name=username]", "hanne")
+    page.fill("input[name=password]", DEMO_PASSWORD)
+    page.click("form:has(input[name=username]) button[type=submit]")
+    yesterday = timezone.localdate() - dt.timedelta(days=1)
+    period = f"fra={(yesterday - dt.timedelta(days=DAYS - 1)).isoformat()}&til={yesterday.isoformat()}"
+
+    page.goto(f"{live_server.url}/indsigt/?{period}")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Indsigt – Roskilde")
+    expect(page.locator(".insights-cards")).to_contain_text("henvendelser")
+    expect(page.get_by_role("table", name="Ventetid efter klokkeslæt")).to_be_visible()
+    assert_accessible(page)
+    screenshot(page, "11-insights")
+
+    page.get_by_role("link", name="Bibliotek og Borgerservice: kvaliteten af myndighedsopgaverne sammenlignet").click()
+    expect(page.get_by_role("heading", name="Alle myndighedsopgaver")).to_be_visible()
+    assert_accessible(page)
+    screenshot(page, "12-quality")
+    # The first comparison at full size: the full page is too long to read.
+    page.get_by_role("heading", name="Alle myndighedsopgaver").evaluate("e => e.scrollIntoView()")
+    page.screenshot(path=str(SCREENSHOTS / "12-quality-first.png"))
+
+    page.goto(f"{live_server.url}/indsigt/bemanding/?{period}")
+    expect(page.get_by_role("table", name="Skranker time for time")).to_be_visible()
+    assert_accessible(page)
+    screenshot(page, "13-staffing")
