@@ -1,7 +1,7 @@
 """The simulator's assumptions in one place: arrival profiles, service mix, service times, outcomes, behaviour.
 
 Plain data and arithmetic, no database. Where a figure has a source it is
-cited (../shared/domain/facts.md); every other figure is Skranke's own
+cited beside it with its original source; every other figure is Skranke's own
 assumption, marked [U], chosen to look like a Danish Borgerservice and
 library front desk and to give the dashboards something real to show.
 """
@@ -18,9 +18,9 @@ from stdnum.dk import cpr as stdnum_cpr
 # How busy walk-ins keep a counter on an average day, by area [U]: the arrival rate is set from it and the
 # mix's mean service time. Borgerservice counters also serve the booked times (BOOKING_FILL of the lanes), so
 # they are ~80 % busy in all and the Monday and lunchtime peaks build queues; Greve's walk-in waits of 14-20
-# minutes (sn.dk 2017, facts 4.4) are the order of magnitude aimed at (the demo gets ~6 on average, 18 at the
-# 90th percentile). Library desks answer short questions and seldom have a queue. The demo's time budget
-# (four weeks in about 80 seconds) rules out more volume.
+# minutes (Sjællandske Nyheder, sn.dk, 15 July 2017) are the order of magnitude aimed at (the demo gets ~6
+# on average, 18 at the 90th percentile). Library desks answer short questions and seldom have a queue. The
+# demo's time budget (four weeks in about 80 seconds) rules out more volume.
 WALK_IN_LOAD = {"LIBRARY": 0.25, "CITIZEN_SERVICE": 0.6}
 # A library staff member at a Borgerservice counter takes only part of its work: counted as half a counter.
 LIBRARY_AUTHORITY_SEAT = 0.5
@@ -88,7 +88,7 @@ def arrival_times(
 
 # The service mix
 
-# Walk-in weights [U], informed by what facts.md says lands at the desk: mandatory self-service (health card,
+# Walk-in weights [U], informed by what municipal web pages say lands at the desk: mandatory self-service (health card,
 # moving, Digital Post, pension, housing benefit) brings guidance; passports, driving licences and MitID are
 # the authority work most often named. A service of the queue not listed weighs DEFAULT_WEIGHT.
 WALK_IN_WEIGHTS = {
@@ -202,7 +202,8 @@ OUTCOMES = {
     "AUTHORITY": (0.85, 0.05, 0.07, 0.03),
 }
 # Library staff doing authority work: fewer resolved, more referred and followed up (the worry the 2015
-# debate voiced, facts 4.1; the size is an assumption, large enough for four weeks of demo data to show it).
+# debate voiced, Ugebrevet A4 on the DB survey of 2015; the size is an assumption, large enough for four
+# weeks of demo data to show it).
 LIBRARY_STAFF_AUTHORITY = (-0.10, 0.05, 0.04, 0.01)
 # Staff with a new authorisation for the service.
 NEW_STAFF = (-0.04, 0.0, 0.03, 0.01)
@@ -316,7 +317,8 @@ def face(rng: random.Random, *, wait_minutes: float, resolved: bool) -> int:
 def make_cpr(rng: random.Random) -> str:
     """A made-up CPR number that passes python-stdnum's checks and the old modulus 11 rule.
 
-    Born 1937-2007: a 7th digit of 0-3 gives the 1900s, 4 with years 00-36 the 2000s (facts 5).
+    Born 1937-2007: a 7th digit of 0-3 gives the 1900s, 4 with years 00-36 the 2000s
+    (CPR-kontoret's rules for the 7th digit).
     """
     while True:
         born = dt.date(1937, 1, 1) + dt.timedelta(days=rng.randrange(71 * 365))
