@@ -19,7 +19,7 @@ What each figure means (docs/insights.md has the same in Danish):
 """
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.db import connection
 from django.db.models import Aggregate, Avg, Count, Exists, FloatField, OuterRef, Q
@@ -83,7 +83,6 @@ class Figures:
     no_shows: int = 0
     answers: int = 0
     satisfaction_mean: float | None = None
-    extra: dict = field(default_factory=dict)
 
     @staticmethod
     def _share(part: int, whole: int) -> float | None:

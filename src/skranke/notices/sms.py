@@ -34,7 +34,8 @@ class ConsoleSmsBackend:
 
     def send(self, message: Sms) -> None:
         with self._lock:
-            self.stream.write(f"SMS til +45 {message.to}:\n{message.text}\n{'-' * 40}\n")
+            # The log is no place for a citizen's phone number: the last four digits are hidden.
+            self.stream.write(f"SMS til +45 {message.to[:4]}****:\n{message.text}\n{'-' * 40}\n")
             self.stream.flush()
 
 

@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from skranke.bookings.ics import appointment_ics
-from skranke.bookings.models import Channel, Language, Status
+from skranke.bookings.models import Channel, Language
 from skranke.bookings.selectors import bookable_services, free_slots
 from skranke.bookings.services import (
     SlotTaken,
@@ -143,8 +143,9 @@ def booking_times(request, code: int):
         if moving is None:
             return redirect("web:booking_start", code=code)
         chosen = [line.service for line in moving.appointment_services.select_related("service")]
+        offers = bookable_services(municipality=municipality)
     else:
-        chosen, _offers = _chosen(request, municipality)
+        chosen, offers = _chosen(request, municipality)
     if not chosen:
         messages.error(request, _("Vælg mindst én ting, du vil bestille tid til."))
         return redirect("web:booking_start", code=code)
@@ -161,7 +162,7 @@ def booking_times(request, code: int):
     }
     try:
         slots = free_slots(municipality=municipality, services=chosen, site=site, start=first, weeks=1, exclude=moving)
-        context["sites"] = sorted({o.setup.site for o in bookable_services(municipality=municipality)}, key=str)
+        context["sites"] = sorted({o.setup.site for o in offers}, key=str)
     except SkrankeError as error:
         messages.error(request, error.message)
         return redirect(f"{reverse('web:booking_start', kwargs={'code': code})}?{_query(chosen)}")
@@ -459,7 +460,6 @@ def appointments(request, place):
             "previous": (day - dt.timedelta(days=1)).isoformat(),
             "next": (day + dt.timedelta(days=1)).isoformat(),
             "now": timezone.now(),
-            "Status": Status,
         },
     )
 

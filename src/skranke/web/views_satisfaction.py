@@ -43,6 +43,18 @@ def _counter(token: str) -> Counter:
         raise Http404 from None
 
 
+def _answer(request, contact: Contact, channel: str) -> None:
+    """Record the posted face and comment; the outcome as a message on the page the citizen returns to."""
+    try:
+        satisfaction_record(
+            contact=contact, face=request.POST.get("face"), comment=request.POST.get("comment", ""), channel=channel
+        )
+    except SkrankeError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Tak for dit svar."))
+
+
 @require_POST
 def phone_answer(request, token: str):
     """From the phone page after the visit."""
@@ -53,17 +65,7 @@ def phone_answer(request, token: str):
     if ticket.status != Status.DONE or contact is None:
         messages.error(request, _("Du kan svare, når du har været ved skranken."))
         return redirect("web:phone", token=token)
-    try:
-        satisfaction_record(
-            contact=contact,
-            face=request.POST.get("face"),
-            comment=request.POST.get("comment", ""),
-            channel=SatisfactionChannel.PHONE,
-        )
-    except SkrankeError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _("Tak for dit svar."))
+    _answer(request, contact, SatisfactionChannel.PHONE)
     return redirect("web:phone", token=token)
 
 
@@ -86,15 +88,5 @@ def tablet_answer(request, token: str):
         # A stale tablet: the contact was answered, or a newer one finished, or it is too old.
         messages.info(request, _("Spørgsmålet er ikke længere aktuelt."))
         return redirect("web:satisfaction_tablet", token=token)
-    try:
-        satisfaction_record(
-            contact=contact,
-            face=request.POST.get("face"),
-            comment=request.POST.get("comment", ""),
-            channel=SatisfactionChannel.TABLET,
-        )
-    except SkrankeError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _("Tak for dit svar."))
+    _answer(request, contact, SatisfactionChannel.TABLET)
     return redirect("web:satisfaction_tablet", token=token)
