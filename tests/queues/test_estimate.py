@@ -8,9 +8,9 @@ from django.utils import timezone
 from skranke.contacts.models import Outcome
 from skranke.contacts.services import Line, contact_record
 from skranke.organisation.models import Area, StaffGroup
-from skranke.queues.estimate import estimate_wait, wait_range
+from skranke.queues.estimate import CALL_SECONDS, WALK_SECONDS, estimate_wait, expected_wait, wait_range
 from skranke.queues.models import Channel, Ticket
-from skranke.queues.services import counter_open, ticket_call_next, ticket_issue
+from skranke.queues.services import counter_open, counter_seen, ticket_call_next, ticket_issue
 from tests.factories import AuthorisationFactory, CounterFactory, SiteFactory, StaffMemberFactory
 
 MINUTE = dt.timedelta(minutes=1)
@@ -62,18 +62,31 @@ def served(staff, counter, services, *, minutes, finished_at, count=1):
 
 
 @pytest.mark.parametrize(
-    ("work_minutes", "servers", "guessed", "expected"),
+    ("expected_minutes", "guessed", "expected"),
     [
-        (0, 1, False, (0, 2)),
-        (10, 1, False, (7, 15)),
-        (90, 1, False, (63, 119)),  # 0.7 × 90 is 63, not the float 62.99999999999999 rounded down to 62
-        (60, 2, False, (21, 41)),
-        (20, 1, True, (10, 42)),
-        (5, 0, False, (3, 9)),  # no servers is treated as one
+        (0, False, (0, 1)),  # "under a minute"
+        (0.5, False, (0, 1)),
+        (10, False, (7, 13)),
+        (90, False, (63, 117)),  # 0.7 × 90 is 63, not the float 62.99999999999999 rounded down to 62
+        (20, True, (10, 40)),
     ],
 )
-def test_wait_range_is_seventy_to_hundred_and_thirty_percent_plus_two_minutes(work_minutes, servers, guessed, expected):
-    assert wait_range(work_minutes * 60, servers, guessed=guessed) == expected
+def test_wait_range_is_seventy_to_hundred_and_thirty_percent_and_at_least_a_minute(expected_minutes, guessed, expected):
+    assert wait_range(expected_minutes * 60, guessed=guessed) == expected
+
+
+@pytest.mark.parametrize(
+    ("free", "busy_left", "ahead", "each", "seconds"),
+    [
+        (2, [], 1, 600, 0),  # one ahead takes a free counter; the other is free for this ticket
+        (1, [300], 1, 600, 300),  # the one ahead takes the free counter; the busy one is free in 300 s
+        (0, [100, 500], 3, 600, 1100),  # 100 → 700, 500 → 1100, 700 → 1300: the first free after them is 1100
+        (0, [], 2, 600, 1200),  # no counter known: one is assumed
+        (2, [], 1000, 60, 30000),  # beyond the scheduled 200, the rest is shared evenly
+    ],
+)
+def test_expected_wait_places_the_tickets_ahead_on_the_first_free_counter(free, busy_left, ahead, each, seconds):
+    assert expected_wait(free=free, busy_left=busy_left, ahead=ahead, each=each) == seconds
 
 
 # Position.
@@ -114,15 +127,18 @@ def test_only_a_waiting_ticket_has_an_estimate(borgerservice, passport, citizen_
 def test_more_open_counters_give_a_shorter_wait(
     borgerservice, passport, citizen_counter, counter_4, authorised, second_officer, now
 ):
-    # Six tickets of ten catalogue minutes ahead.
+    # Six tickets ahead, each ten catalogue minutes, the walk to the counter and the call (650 s), and
+    # then this ticket's call: 3910 s at one counter, 3 × 650 + 10 = 1960 s at two.
+    assert (WALK_SECONDS, CALL_SECONDS) == (40, 10)
     issue(borgerservice, [passport], now, count=6)
     mine = issue(borgerservice, [passport], now + MINUTE)
     counter_open(counter=citizen_counter, staff=authorised, now=now)
     one = estimate_wait(mine, now=now + 2 * MINUTE)
     counter_open(counter=counter_4, staff=second_officer, now=now)
     two = estimate_wait(mine, now=now + 2 * MINUTE)
-    assert (one.position, one.servers, one.low_minutes, one.high_minutes) == (7, 1, 42, 80)
-    assert (two.position, two.servers, two.low_minutes, two.high_minutes) == (7, 2, 21, 41)
+    assert (one.position, one.servers, one.low_minutes, one.high_minutes) == (7, 1, 45, 85)
+    assert (two.position, two.servers, two.low_minutes, two.high_minutes) == (7, 2, 22, 43)
+    assert (one.expected_seconds, two.expected_seconds) == (3910, 1960)
 
 
 @pytest.mark.django_db
@@ -135,7 +151,7 @@ def test_a_counter_whose_staff_may_not_handle_the_service_does_not_count(
     issue(borgerservice, [passport], now, count=6)
     mine = issue(borgerservice, [passport], now + MINUTE)
     estimate = estimate_wait(mine, now=now + 2 * MINUTE)
-    assert (estimate.servers, estimate.low_minutes, estimate.high_minutes) == (1, 42, 80)
+    assert (estimate.servers, estimate.low_minutes, estimate.high_minutes) == (1, 45, 85)
 
 
 @pytest.mark.django_db
@@ -155,23 +171,44 @@ def test_with_no_one_at_a_counter_the_active_counters_are_assumed_and_the_range_
     issue(borgerservice, [passport], now, count=2)
     mine = issue(borgerservice, [passport], now + MINUTE)
     estimate = estimate_wait(mine, now=now + MINUTE)
-    # Twenty minutes ahead at the one active counter, widened to 0.5–2 times.
-    assert (estimate.servers, estimate.low_minutes, estimate.high_minutes) == (0, 10, 42)
+    # 2 × 650 + 10 s at the one active counter, widened to 0.5–2 times.
+    assert (estimate.servers, estimate.low_minutes, estimate.high_minutes) == (0, 10, 44)
 
 
 @pytest.mark.django_db
-def test_the_citizen_being_served_at_the_counter_adds_half_their_time(
+def test_the_citizen_called_to_the_counter_holds_it_for_the_rest_of_their_time(
     borgerservice, passport, citizen_counter, authorised, now
 ):
     counter_open(counter=citizen_counter, staff=authorised, now=now)
     issue(borgerservice, [passport], now)
     mine = issue(borgerservice, [passport], now + MINUTE)
     before = estimate_wait(mine, now=now + MINUTE)
-    assert (before.position, before.low_minutes, before.high_minutes) == (2, 7, 15)
-    ticket_call_next(counter=citizen_counter, staff=authorised, now=now + 2 * MINUTE)
-    estimate = estimate_wait(mine, now=now + 2 * MINUTE)
-    # Nothing ahead any more, but five of the first ticket's ten minutes are left.
-    assert (estimate.position, estimate.low_minutes, estimate.high_minutes) == (1, 3, 9)
+    assert (before.position, before.expected_seconds, before.low_minutes, before.high_minutes) == (2, 660, 7, 15)
+    called = now + 2 * MINUTE
+    ticket_call_next(counter=citizen_counter, staff=authorised, now=called)
+    # Nothing ahead any more; of the first citizen's 640 s, 640, then 400, are left, and the call ...
+    assert estimate_wait(mine, now=called).expected_seconds == 650
+    for minutes in (0, 4, 8, 12):  # the counter page's heartbeat keeps the officer present
+        counter_seen(counter=citizen_counter, staff=authorised, now=called + minutes * MINUTE)
+    later = estimate_wait(mine, now=called + 4 * MINUTE)
+    assert (later.position, later.expected_seconds, later.low_minutes, later.high_minutes) == (1, 410, 4, 9)
+    # ... and past the expected time, still a quarter of it.
+    overdue = estimate_wait(mine, now=called + 12 * MINUTE)
+    assert (overdue.expected_seconds, overdue.low_minutes, overdue.high_minutes) == (170, 1, 4)
+
+
+@pytest.mark.django_db
+def test_with_a_counter_free_and_no_one_ahead_the_wait_is_under_a_minute(
+    borgerservice, passport, citizen_counter, counter_4, authorised, second_officer, now
+):
+    counter_open(counter=citizen_counter, staff=authorised, now=now)
+    counter_open(counter=counter_4, staff=second_officer, now=now)
+    issue(borgerservice, [passport], now)
+    ticket_call_next(counter=citizen_counter, staff=authorised, now=now)
+    mine = issue(borgerservice, [passport], now + MINUTE)
+    estimate = estimate_wait(mine, now=now + MINUTE)
+    # Only the call itself.
+    assert (estimate.expected_seconds, estimate.low_minutes, estimate.high_minutes) == (10, 0, 1)
 
 
 # Service times.
@@ -190,6 +227,7 @@ def test_todays_times_are_used_with_three_contacts_today(one_ahead, passport, ci
     served(authorised, citizen_counter, [passport], minutes=30, finished_at=now - dt.timedelta(days=3), count=3)
     served(authorised, citizen_counter, [passport], minutes=20, finished_at=now - dt.timedelta(hours=4), count=3)
     estimate = estimate_wait(one_ahead, now=now + MINUTE)
+    # One ahead: 20 minutes, the walk and two calls.
     assert (estimate.basis, estimate.low_minutes, estimate.high_minutes) == ("today", 14, 28)
 
 
@@ -226,7 +264,7 @@ def test_a_contacts_time_is_split_over_its_services(one_ahead, passport, mitid, 
     served(authorised, citizen_counter, [passport, mitid], minutes=30, finished_at=now - dt.timedelta(hours=4), count=3)
     estimate = estimate_wait(one_ahead, now=now + MINUTE)
     # 15 of each contact's 30 minutes were passport.
-    assert (estimate.basis, estimate.low_minutes, estimate.high_minutes) == ("today", 10, 22)
+    assert (estimate.basis, estimate.low_minutes, estimate.high_minutes) == ("today", 11, 21)
 
 
 @pytest.mark.django_db
@@ -277,8 +315,10 @@ def test_ticket_issue_stores_the_estimate_given_to_the_citizen(
     issue(borgerservice, [passport], now, count=2)
     ticket = issue(borgerservice, [passport], now + MINUTE)
     ticket.refresh_from_db()
-    # Twenty catalogue minutes ahead at one counter.
-    assert (ticket.estimate_low, ticket.estimate_high) == (14, 28)
+    # Two tickets of ten catalogue minutes, the walk and the call ahead at one counter, and this one's call;
+    # and what a naive estimate needs.
+    assert (ticket.estimate_low, ticket.estimate_high, ticket.estimate_seconds) == (15, 29, 1310)
+    assert (ticket.ahead_at_issue, ticket.open_counters_at_issue) == (2, 1)
     later = estimate_wait(ticket, now=now + MINUTE)
     assert (later.low_minutes, later.high_minutes) == (ticket.estimate_low, ticket.estimate_high)
 
@@ -291,4 +331,4 @@ def test_an_appointment_is_issued_with_the_estimate_of_its_place_before_the_walk
     issue(borgerservice, [passport], now, count=3)
     booked = issue(borgerservice, [passport], now + MINUTE, channel=Channel.APPOINTMENT)
     booked.refresh_from_db()
-    assert (booked.estimate_low, booked.estimate_high) == (0, 2)
+    assert (booked.estimate_low, booked.estimate_high, booked.estimate_seconds, booked.ahead_at_issue) == (0, 1, 10, 0)

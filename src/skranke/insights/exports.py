@@ -87,7 +87,7 @@ def table(name: str, *, municipality, period: Period, site=None) -> Table:
             [
                 "Sted",
                 "Kø",
-                "Kaldte numre",
+                "Betjente numre",
                 "Gennemsnitlig ventetid (min.)",
                 "Skrankes fejl, median (min.)",
                 "Naivt estimats fejl, median (min.)",

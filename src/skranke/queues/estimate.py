@@ -5,6 +5,7 @@ issued) read what they need in a fixed number of queries.
 """
 
 import datetime as dt
+import heapq
 from dataclasses import dataclass
 from typing import Literal
 
@@ -27,12 +28,19 @@ BASES: tuple[Basis, ...] = ("today", "30days", "catalogue")
 # A mean of fewer contacts than this says more about one citizen than about the service.
 MIN_CONTACTS = 3
 HISTORY = dt.timedelta(days=30)
-# low = floor(expected × LOW/10), high = ceil(expected × HIGH/10) + MARGIN_MINUTES.
+# low = floor(expected × LOW/10), high = ceil(expected × HIGH/10), and never under a minute.
 SPREAD = (7, 13)
 # Wider when no one is known to be at a counter and the number of servers is a guess.
 SPREAD_GUESSED = (5, 20)
-# Walking to the counter, and a range never narrower than this when nothing is ahead.
-MARGIN_MINUTES = 2
+# From the call until the citizen stands at the counter (the service time counts from there).
+WALK_SECONDS = 40
+# From a counter being free to its call: the counter screen shows a new ticket within its 2-second poll,
+# and the member of staff finishes the last note and presses "call next". An assumption, not measured.
+CALL_SECONDS = 10
+# A citizen at the counter for longer than expected still has at least this share of the time left.
+LEFT_AT_LEAST = 0.25
+# The tickets ahead placed one by one on the first free counter; beyond this many, the rest is shared evenly.
+SCHEDULED = 200
 
 
 @dataclass(frozen=True)
@@ -42,21 +50,39 @@ class Estimate:
     high_minutes: int
     servers: int  # open counters whose staff may serve the ticket; 0 when the estimate had to guess
     basis: Basis
+    expected_seconds: int = 0  # the point estimate the range is built around
+    open_counters: int = 0  # counters of the queue's area with someone at them, whoever it is
 
 
-def wait_range(work_seconds: float, servers: int, *, guessed: bool = False) -> tuple[int, int]:
-    """(low, high) whole minutes for `work_seconds` of service shared by `servers` counters.
+def wait_range(expected_seconds: float, *, guessed: bool = False) -> tuple[int, int]:
+    """(low, high) whole minutes around an expected wait of `expected_seconds`.
 
-    expected = work / servers; low = floor(0.7 × expected), high = ceil(1.3 × expected) + 2
+    low = floor(0.7 × expected), high = ceil(1.3 × expected), at least 1
     (0.5 and 2.0 when `guessed`). Integer arithmetic, so 0.7 × 90 minutes is 63, not the float's 62.
     """
-    work = max(0, round(work_seconds))
-    # tenths × seconds ÷ (10 × 60 × servers) = minutes
-    scale = 600 * max(1, servers)
+    seconds = max(0, round(expected_seconds))
     low_tenths, high_tenths = SPREAD_GUESSED if guessed else SPREAD
-    low = low_tenths * work // scale
-    high = -(-high_tenths * work // scale) + MARGIN_MINUTES
+    low = low_tenths * seconds // 600
+    high = max(1, -(-high_tenths * seconds // 600))
     return low, high
+
+
+def expected_wait(*, free: int, busy_left: list[float], ahead: int, each: float) -> float:
+    """Seconds until a counter takes this ticket, when `ahead` tickets of `each` seconds go first.
+
+    The counters: `free` of them free now, and one per entry of `busy_left`,
+    free when that many seconds have passed. Each ticket ahead goes to the
+    first counter free, in turn (list scheduling); this ticket to the first
+    free after them. With nobody ahead and a counter free, the wait is 0.
+    """
+    available = [0.0] * max(0, free) + sorted(max(0.0, left) for left in busy_left)
+    if not available:
+        available = [0.0]
+    heapq.heapify(available)
+    placed = min(ahead, SCHEDULED)
+    for _ in range(placed):
+        heapq.heapreplace(available, available[0] + each)
+    return available[0] + (ahead - placed) * each / len(available)
 
 
 def estimate_wait(ticket: Ticket, *, now: dt.datetime | None = None) -> Estimate:
@@ -66,16 +92,20 @@ def estimate_wait(ticket: Ticket, *, now: dt.datetime | None = None) -> Estimate
     (checked-in appointments first, then issue time, then number), plus one.
     Servers: the open presences at counters of the queue's site and area whose
     staff may handle all the ticket's services there (the policy check). With
-    none, the area's active counters at the site (at least 1) are assumed and
-    the range is widened.
-    Work ahead: the service times of the tickets ahead, plus half the time of
-    the tickets now called or being served at those counters.
+    none, the area's active counters at the site (at least 1) are assumed, as
+    if free, and the range is widened.
     Service time per service: the mean of today's contacts at the site with that
     service (a contact's time split evenly over its services) when there are at
     least 3, else of the last 30 days', else the catalogue's duration (the
     municipality's own, if set). `basis` is the weakest of these among the
     times used, the ticket's own services included.
-    Range: see `wait_range`, with expected = work ahead / servers.
+    Expected wait: the tickets ahead, each taking a counter for the mean time
+    of the work ahead, the walk to it and the call (WALK_SECONDS, CALL_SECONDS),
+    placed in turn on the first free counter (`expected_wait`), and then this
+    ticket's own call; a counter with a citizen called or at it is free when
+    that citizen's time (the walk and the service times) has passed since the
+    call, or a quarter of it when that has already passed.
+    Range: see `wait_range`.
     A fixed number of queries, however many tickets are ahead.
     """
     if ticket.status != Status.WAITING:
@@ -123,6 +153,14 @@ def _cached(key: str, seconds: int, now: dt.datetime, compute):
     return value
 
 
+@dataclass(frozen=True)
+class _Capacity:
+    servers: int  # counters whose staff may serve the ticket
+    counters: int  # the counters counted: the servers, else the area's active counters
+    open_counters: int  # counters of the area with anyone at them
+    busy: tuple[tuple[dt.datetime, tuple[int, ...]], ...]  # per counted counter with a citizen: call, services
+
+
 def _estimate(
     *,
     queue: Queue,
@@ -157,7 +195,7 @@ def _estimate(
     used = {s.pk for s in services}
     if cached:
         ids = ",".join(str(pk) for pk in sorted(used))
-        servers, counter_ids, busy = _cached(
+        capacity = _cached(
             f"capacity:{queue.pk}:{ids}", CAPACITY_SECONDS, now, lambda: _capacity(queue, services, day, now)
         )
         # Every service's time at the site (contacts, else the catalogue), shared by all the site's kiosks.
@@ -165,23 +203,39 @@ def _estimate(
             f"times:{site.pk}", TIMES_SECONDS, now, lambda: service_seconds(site=site, services=None, now=now)
         )
     else:
-        servers, counter_ids, busy = _capacity(queue, services, day, now)
-    used |= {s for s in ahead if s} | {s for s in busy if s}
+        capacity = _capacity(queue, services, day, now)
+    busy_services = {s for _called, ids in capacity.busy for s in ids}
+    used |= {s for s in ahead if s} | busy_services
     if not cached or not used <= seconds.keys():
         seconds, basis = service_seconds(site=site, services=used, now=now)
-    work = sum(seconds[s] * n for s, n in ahead.items() if s) + sum(seconds[s] * n / 2 for s, n in busy.items() if s)
-    low, high = wait_range(work, servers or len(counter_ids) or 1, guessed=not servers)
+    tickets_ahead = position - 1
+    work = sum(seconds[s] * n for s, n in ahead.items() if s)
+    busy_left = []
+    for called_at, ids in capacity.busy:
+        total = WALK_SECONDS + sum(seconds[s] for s in ids)
+        busy_left.append(max(total * LEFT_AT_LEAST, total - (now - called_at).total_seconds()))
+    expected = (
+        expected_wait(
+            free=capacity.counters - len(busy_left),
+            busy_left=busy_left,
+            ahead=tickets_ahead,
+            each=(CALL_SECONDS + WALK_SECONDS + work / tickets_ahead) if tickets_ahead else 0.0,
+        )
+        + CALL_SECONDS
+    )
+    low, high = wait_range(expected, guessed=not capacity.servers)
     return Estimate(
         position=position,
         low_minutes=low,
         high_minutes=high,
-        servers=servers,
+        servers=capacity.servers,
         basis=max((basis[s] for s in used), key=BASES.index, default="catalogue"),
+        expected_seconds=round(expected),
+        open_counters=capacity.open_counters,
     )
 
 
-def _capacity(queue: Queue, services: list[Service], day: dt.date, now: dt.datetime):
-    """(servers, the counters counted, {service id: tickets called or being served there})."""
+def _capacity(queue: Queue, services: list[Service], day: dt.date, now: dt.datetime) -> _Capacity:
     site = queue.site
     presences = list(open_counters(site, queue.area, now))
     # What the policy check reads, for all these staff members at once.
@@ -193,17 +247,23 @@ def _capacity(queue: Queue, services: list[Service], day: dt.date, now: dt.datet
     ]
     servers = len(counter_ids)
     if not servers:
+        # No one who may serve it is at a counter: the area's counters, as if someone came to each.
         counter_ids = list(Counter.objects.filter(site=site, area=queue.area, active=True).values_list("pk", flat=True))
-    busy = {}
-    if counter_ids:
-        busy = dict(
+    busy: dict[int, tuple[dt.datetime, list[int]]] = {}
+    if servers:
+        rows = (
             Ticket.objects.filter(counter_id__in=counter_ids, day=day, status__in=[Status.CALLED, Status.SERVING])
-            .order_by()
-            .values_list("ticket_services__service_id")
-            .annotate(n=Count("pk"))
-            .values_list("ticket_services__service_id", "n")
+            .order_by("pk", "ticket_services__position")
+            .values_list("pk", "called_at", "ticket_services__service_id")
         )
-    return servers, counter_ids, busy
+        for pk, called_at, service_id in rows:
+            busy.setdefault(pk, (called_at, []))[1].append(service_id)
+    return _Capacity(
+        servers=servers,
+        counters=max(1, len(counter_ids)),
+        open_counters=len({p.counter_id for p in presences}),
+        busy=tuple((called_at, tuple(ids)) for called_at, ids in busy.values()),
+    )
 
 
 def service_seconds(*, site, services: set[int] | None, now: dt.datetime) -> tuple[dict[int, float], dict[int, Basis]]:

@@ -108,6 +108,10 @@ class Ticket(models.Model):
     # The estimate given at issue time, kept to measure its accuracy later.
     estimate_low = models.PositiveIntegerField(_("ventetid fra (minutter)"), null=True, blank=True)
     estimate_high = models.PositiveIntegerField(_("ventetid til (minutter)"), null=True, blank=True)
+    estimate_seconds = models.PositiveIntegerField(_("forventet ventetid (sekunder)"), null=True, blank=True)
+    # What a naive estimate would have had at issue time: the tickets ahead and the counters open in the area.
+    ahead_at_issue = models.PositiveIntegerField(_("numre foran ved udstedelse"), null=True, blank=True)
+    open_counters_at_issue = models.PositiveSmallIntegerField(_("åbne skranker ved udstedelse"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("kønummer")

@@ -199,6 +199,9 @@ def ticket_issue(
         issued_at=now,
         estimate_low=estimate.low_minutes,
         estimate_high=estimate.high_minutes,
+        estimate_seconds=estimate.expected_seconds,
+        ahead_at_issue=estimate.position - 1,
+        open_counters_at_issue=estimate.open_counters,
     )
     TicketService.objects.bulk_create(
         TicketService(ticket=ticket, service=service, position=index) for index, service in enumerate(services)
@@ -398,6 +401,9 @@ def ticket_transfer(
         note=note.strip()[:300],
         estimate_low=ticket.estimate_low,
         estimate_high=ticket.estimate_high,
+        estimate_seconds=ticket.estimate_seconds,
+        ahead_at_issue=ticket.ahead_at_issue,
+        open_counters_at_issue=ticket.open_counters_at_issue,
     )
     TicketService.objects.bulk_create(
         TicketService(ticket=moved, service=service, position=index) for index, service in enumerate(services)

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from skranke.insights.accuracy import MIN_TICKETS, estimate_accuracy
+from skranke.insights.crosscheck import cross_check
 from skranke.insights.exports import TABLES, as_csv, as_xlsx, table
 from skranke.insights.kpis import Period, kpis, wait_by_hour
 from skranke.insights.national import national
@@ -192,7 +193,8 @@ def _choice(raw, allowed, default):
 @require_GET
 @manager_required
 def staffing_page(request, place):
-    """Counters needed hour by hour on a weekday at a site, for a chosen service level (Erlang C)."""
+    """Counters needed hour by hour on a weekday at a site, for a chosen service level (Erlang C), each hour
+    beside a simulation of it with those counters and with one fewer."""
     municipality = place.staff.municipality
     period, problem = _period(request)
     sites = list(Site.objects.filter(municipality=municipality, active=True).order_by("name"))
@@ -223,6 +225,6 @@ def staffing_page(request, place):
             "shares": SHARES,
             "minutes": minutes,
             "target_minutes": TARGET_MINUTES,
-            "hours": _scaled(hours, lambda h: h.agents),
+            "hours": _scaled(cross_check(hours, target_seconds=minutes * 60), lambda h: h.plan.agents),
         },
     )

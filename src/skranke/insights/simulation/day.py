@@ -377,7 +377,10 @@ class Run:
             while True:
                 entry = pd.next_for(duty)
                 if entry is not None:
-                    yield from self._serve(pd, duty)
+                    yield env.timeout(self.rng.uniform(*profile.CALL_DELAY))
+                    # Someone else may have called the citizen meanwhile.
+                    if pd.next_for(duty) is not None:
+                        yield from self._serve(pd, duty)
                 elif env.now >= stop:
                     break
                 else:

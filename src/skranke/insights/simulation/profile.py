@@ -187,6 +187,8 @@ SERVICE_SIGMA = 0.45
 NEW_AUTHORISATION_DAYS = 60
 NEW_FACTOR = 1.3
 WALK_TO_COUNTER = (20, 60)  # seconds from the call to the start of service
+# Seconds from a ticket appearing, or the last citizen leaving, to pressing "call next" (the screen's poll, a click).
+CALL_DELAY = (3, 20)
 MISSED_FIRST_CALL = 0.03  # did not hear the first call; came after a recall
 RECALL_AFTER = 75  # seconds
 # Walk-ins give up after a while: a minimum and then exponentially distributed, mean in minutes [U].
