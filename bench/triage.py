@@ -2,9 +2,13 @@
 
     .venv/bin/python bench/triage.py                 # the reported part (the figures in docs/benchmarks.md)
     .venv/bin/python bench/triage.py --part tune --misses   # tuning: what the matcher gets wrong
+    .venv/bin/python bench/triage.py --cv "ask_below=0.4,0.5" --drop 0.3   # cross-validation on the tuning part
 
 Misses are only ever shown for the tuning part: the reported part is never
-used to tune the matcher or the catalogue.
+used to tune the matcher or the catalogue. Cross-validation (`--cv`) chooses
+among variants of the tuning on one half of the tuning part and measures the
+choice on the other half; `--drop` leaves a share of the catalogue's search
+words and examples out, as a stand-in for words the catalogue lacks.
 
 Baselines, measured on the same phrasings in the same run:
 - plain BM25 (rank-bm25, Okapi) over the same catalogue text (names, search
@@ -29,7 +33,10 @@ Scoring rules:
 """
 
 import argparse
+import dataclasses
 import datetime as dt
+import hashlib
+import itertools
 import platform
 import re
 import statistics
@@ -45,7 +52,7 @@ from rank_bm25 import BM25Okapi
 from skranke.catalogue.loader import read_catalogue
 from skranke.catalogue.triage import service_texts
 from skranke.triage import text as triage_text
-from skranke.triage.matcher import AUTHORITY, GUIDANCE, Matcher, ServiceText
+from skranke.triage.matcher import AUTHORITY, GUIDANCE, Matcher, ServiceText, Tuning
 
 LABELLED = Path(__file__).resolve().parent / "data" / "triage-labelled.tsv"
 ASK = "ask-staff"
@@ -147,46 +154,236 @@ class Scores:
     misses: list[tuple[Case, Answer]]
 
 
+@dataclass(frozen=True)
+class Outcome:
+    """How one phrasing was answered, in the terms of the scores."""
+
+    right1: bool
+    right3: bool
+    kind: bool
+    asked: bool  # the answer is "ask staff"
+    ask_expected: bool
+    soft: bool  # a LIBRARY, GUIDANCE or ask-staff phrasing
+    authority_first: bool  # ... answered with an AUTHORITY service first
+
+
+def outcome(case: Case, answer: Answer, kinds: dict[str, str]) -> Outcome:
+    ask_expected = case.expected == (ASK,)
+    n = len(case.expected)
+    if ask_expected:
+        right1 = right3 = answer.ask_staff
+        kind_right = answer.ask_staff or (bool(answer.keys) and kinds[answer.keys[0]] == GUIDANCE)
+    else:
+        right1 = not answer.ask_staff and set(answer.keys[:n]) == set(case.expected)
+        right3 = set(case.expected) <= set(answer.keys[: n + 2])
+        got = [GUIDANCE] if answer.ask_staff else [kinds[k] for k in answer.keys[:n]]
+        kind_right = sorted(got) == sorted(kinds[k] for k in case.expected)
+    soft = ask_expected or kinds[case.expected[0]] != AUTHORITY
+    first_authority = not answer.ask_staff and bool(answer.keys) and kinds[answer.keys[0]] == AUTHORITY
+    return Outcome(
+        right1=right1,
+        right3=right3,
+        kind=kind_right,
+        asked=answer.ask_staff,
+        ask_expected=ask_expected,
+        soft=soft,
+        authority_first=soft and first_authority,
+    )
+
+
+def aggregate(outcomes: list[Outcome], misses: list | None = None) -> Scores:
+    asked = sum(o.asked for o in outcomes)
+    ask_cases = sum(o.ask_expected for o in outcomes)
+    soft = sum(o.soft for o in outcomes)
+    total = len(outcomes)
+    return Scores(
+        top1=sum(o.right1 for o in outcomes) / total,
+        top3=sum(o.right3 for o in outcomes) / total,
+        kind=sum(o.kind for o in outcomes) / total,
+        ask_precision=sum(o.asked and o.ask_expected for o in outcomes) / asked if asked else 0.0,
+        ask_recall=sum(o.asked and o.ask_expected for o in outcomes) / ask_cases if ask_cases else 0.0,
+        authority_first=sum(o.authority_first for o in outcomes) / soft if soft else 0.0,
+        misses=misses or [],
+    )
+
+
 def score(cases: list[Case], predict: Callable[[str], Answer], kinds: dict[str, str]) -> Scores:
-    top1 = top3 = kind = asked = asked_right = ask_cases = ask_found = 0
-    soft = authority_first = 0
+    outcomes = []
     misses = []
     for case in cases:
         answer = predict(case.text)
-        ask_expected = case.expected == (ASK,)
-        n = len(case.expected)
-        if ask_expected:
-            right1 = right3 = answer.ask_staff
-            kind_right = answer.ask_staff or (bool(answer.keys) and kinds[answer.keys[0]] == GUIDANCE)
-        else:
-            right1 = not answer.ask_staff and set(answer.keys[:n]) == set(case.expected)
-            right3 = set(case.expected) <= set(answer.keys[: n + 2])
-            got = [GUIDANCE] if answer.ask_staff else [kinds[k] for k in answer.keys[:n]]
-            kind_right = sorted(got) == sorted(kinds[k] for k in case.expected)
-        top1 += right1
-        top3 += right3
-        kind += kind_right
-        if answer.ask_staff:
-            asked += 1
-            asked_right += ask_expected
-        if ask_expected:
-            ask_cases += 1
-            ask_found += answer.ask_staff
-        if ask_expected or kinds[case.expected[0]] != AUTHORITY:
-            soft += 1
-            authority_first += not answer.ask_staff and bool(answer.keys) and kinds[answer.keys[0]] == AUTHORITY
-        if not right1:
+        o = outcome(case, answer, kinds)
+        outcomes.append(o)
+        if not o.right1:
             misses.append((case, answer))
-    total = len(cases)
-    return Scores(
-        top1=top1 / total,
-        top3=top3 / total,
-        kind=kind / total,
-        ask_precision=asked_right / asked if asked else 0.0,
-        ask_recall=ask_found / ask_cases if ask_cases else 0.0,
-        authority_first=authority_first / soft if soft else 0.0,
-        misses=misses,
+    return aggregate(outcomes, misses)
+
+
+# -- cross-validation on the tuning part ---------------------------------------------
+
+
+def cv_halves(cases: list[Case], seed: int) -> list[int]:
+    """Half 0 or 1 for each phrasing: within each label, SHA-256 order of seed and text, alternately.
+
+    The same seed always gives the same split; different seeds give different ones.
+    """
+    by_label: dict[tuple[str, ...], list[int]] = defaultdict(list)
+    for i, case in enumerate(cases):
+        by_label[case.expected].append(i)
+    half = [0] * len(cases)
+    flip = 0
+    for label in sorted(by_label):
+        order = sorted(by_label[label], key=lambda i: hashlib.sha256(f"cv{seed}\t{cases[i].text}".encode()).digest())
+        for rank, i in enumerate(order):
+            half[i] = (rank + flip) % 2
+        flip ^= len(order) % 2  # odd-sized labels alternate which half gets the extra one
+    return half
+
+
+def objective(s: Scores) -> float:
+    """What a variant is chosen by: top-1 and kind, less AUTHORITY-first answers to other needs."""
+    return s.top1 + s.kind - s.authority_first
+
+
+def _parse_value(name: str, raw: str):
+    fields = {f.name: f for f in dataclasses.fields(Tuning)}
+    if name not in fields:
+        raise SystemExit(f"Tuning has no knob {name!r}; knobs: {', '.join(fields)}")
+    default = getattr(Tuning(), name)
+    if isinstance(default, bool):
+        return raw.lower() in ("1", "true", "yes", "on")
+    return type(default)(raw)
+
+
+def parse_settings(items: list[str]) -> dict[str, object]:
+    """ "knob=value" settings: the base tuning of a cross-validation or of --part tune."""
+    out = {}
+    for item in items:
+        name, _, raw = item.partition("=")
+        out[name.strip()] = _parse_value(name.strip(), raw.strip())
+    return out
+
+
+def parse_grid(spec: str) -> list[dict[str, object]]:
+    """ "a=1,2 b=3,4": every combination of the values given, each a variant of the base tuning."""
+    axes = []
+    for item in spec.split():
+        name, _, raw = item.partition("=")
+        axes.append([(name, _parse_value(name, v)) for v in raw.split(",")])
+    return [dict(combo) for combo in itertools.product(*axes)]
+
+
+def ablated(services: list[ServiceText], drop: float, seed: int) -> list[ServiceText]:
+    """The catalogue with a share of each service's search words and example phrasings left out.
+
+    A stand-in for phrasings in words the catalogue does not have yet: the
+    tuning part's words are all in the catalogue by now, new citizens' are not.
+    Names and life events stay. Which words go depends on the seed only.
+    """
+
+    def kept(key: str, phrases: tuple[str, ...]) -> tuple[str, ...]:
+        cut = drop * 2**32
+        return tuple(
+            p for p in phrases if int.from_bytes(hashlib.sha256(f"ab{seed}\t{key}\t{p}".encode()).digest()[:4]) >= cut
+        )
+
+    return [
+        dataclasses.replace(s, search_words=kept(s.key, s.search_words), examples=kept(s.key, s.examples))
+        for s in services
+    ]
+
+
+def cross_validate(
+    cases: list[Case],
+    services: list[ServiceText],
+    kinds: dict[str, str],
+    base: dict[str, object],
+    spec: str,
+    splits: int,
+    diff: bool,
+    drop: float = 0.0,
+) -> None:
+    """Choose among the variants on one half of the tuning part, measure the choice on the other half.
+
+    A change is worth keeping when, chosen on one half, it helps or is neutral
+    on the half it was not chosen on, over many splits. With `drop`, each
+    split also leaves that share of the catalogue's search words and examples
+    out (another share for each split).
+    """
+    defaults = Tuning()
+    variants = [{}] + [v for v in parse_grid(spec) if any(base.get(k, getattr(defaults, k)) != x for k, x in v.items())]
+    outcomes: list[list[list[Outcome]]] = []  # [split][variant][case]
+    for seed in range(splits):
+        if drop <= 0 and outcomes:
+            outcomes.append(outcomes[0])
+            continue
+        catalogue = ablated(services, drop, seed) if drop > 0 else services
+        per_variant = []
+        for variant in variants:
+            predict = skranke_predictor(Matcher(catalogue, Tuning(**{**base, **variant})))
+            per_variant.append([outcome(c, predict(c.text), kinds) for c in cases])
+        outcomes.append(per_variant)
+
+    def label(v: dict) -> str:
+        return " ".join(f"{k}={x}" for k, x in v.items()) or "base"
+
+    print(f"Cross-validation on the tuning part ({len(cases)} phrasings), {splits} splits x 2 directions")
+    settings = " ".join(f"{k}={x}" for k, x in base.items()) or "the defaults"
+    ablation = f"; {drop:.0%} of search words and examples left out per split" if drop > 0 else ""
+    print(f"base: {settings}{ablation}; objective: top-1 + kind - AUTHORITY first")
+    print()
+    chosen_count: Counter[int] = Counter()
+    deltas = []  # (top-1, kind, AUTHORITY first, objective) held out, chosen minus base
+    for seed in range(splits):
+        half = cv_halves(cases, seed)
+        for decide in (0, 1):
+            on = [[o for o, h in zip(out, half, strict=True) if h == decide] for out in outcomes[seed]]
+            off = [[o for o, h in zip(out, half, strict=True) if h != decide] for out in outcomes[seed]]
+            best = max(range(len(variants)), key=lambda v: (round(objective(aggregate(on[v])), 9), -v))
+            chosen_count[best] += 1
+            got, was = aggregate(off[best]), aggregate(off[0])
+            deltas.append(
+                (
+                    got.top1 - was.top1,
+                    got.kind - was.kind,
+                    got.authority_first - was.authority_first,
+                    objective(got) - objective(was),
+                )
+            )
+    print("| variant | top-1 | kind | AUTH first | ask P | ask R | chosen |")
+    print("|---|---|---|---|---|---|---|")
+    for v, variant in enumerate(variants):
+        runs = [aggregate(outcomes[seed][v]) for seed in range(splits)]
+
+        def mean(field: str, runs=runs) -> float:
+            return sum(getattr(r, field) for r in runs) / len(runs)
+
+        print(
+            f"| {label(variant)} | {mean('top1'):.1%} | {mean('kind'):.1%} | {mean('authority_first'):.1%} "
+            f"| {mean('ask_precision'):.1%} | {mean('ask_recall'):.1%} | {chosen_count[v]} |"
+        )
+    n = len(deltas)
+    means = [sum(d[j] for d in deltas) / n * 100 for j in range(4)]
+    worse = sum(d[3] < -1e-9 for d in deltas)
+    better = sum(d[3] > 1e-9 for d in deltas)
+    print()
+    print(
+        f"Held out, the chosen variant minus base, mean over {n}: top-1 {means[0]:+.2f} points, "
+        f"kind {means[1]:+.2f}, AUTHORITY first {means[2]:+.2f}; objective better in {better}, worse in {worse}, "
+        f"worst {min(d[3] for d in deltas) * 100:+.2f}"
     )
+    if diff:
+        for v in range(1, len(variants)):
+            print()
+            print(f"Phrasings answered differently by {label(variants[v])} (first split):")
+            for case, a, b in zip(cases, outcomes[0][0], outcomes[0][v], strict=True):
+                was, got = a.right1 + a.kind - a.authority_first, b.right1 + b.kind - b.authority_first
+                if (a.right1, a.kind, a.authority_first) != (b.right1, b.kind, b.authority_first):
+                    sign = "+" if got > was else "-" if got < was else "~"
+                    print(
+                        f"  {sign} {case.text!r} ({','.join(case.expected)}): "
+                        f"top-1 {a.right1:d}->{b.right1:d}, kind {a.kind:d}->{b.kind:d}"
+                    )
 
 
 def latency_us(cases: list[Case], predict: Callable[[str], Answer], rounds: int) -> tuple[float, float, float]:
@@ -234,9 +431,28 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--part", choices=["report", "tune", "all"], default="report")
     parser.add_argument("--misses", action="store_true", help="list the matcher's misses (tuning part only)")
     parser.add_argument("--rounds", type=int, default=20, help="timed rounds over the phrasings after warm-up")
+    parser.add_argument(
+        "--cv",
+        metavar="GRID",
+        help='cross-validate variants on the tuning part, e.g. "ask_below=0.3,0.35 margin=0.4,0.5"',
+    )
+    parser.add_argument("--splits", type=int, default=10, help="random 50/50 splits of the tuning part for --cv")
+    parser.add_argument("--diff", action="store_true", help="with --cv: the tuning phrasings each variant changes")
+    parser.add_argument(
+        "--drop",
+        type=float,
+        default=0.0,
+        help="with --cv: leave this share of the search words and examples out of the catalogue in each split",
+    )
+    parser.add_argument(
+        "--set", action="append", default=[], metavar="KNOB=VALUE", help="a tuning knob (tuning part and --cv only)"
+    )
     args = parser.parse_args(argv)
     if args.misses and args.part != "tune":
         parser.error("misses are only shown for --part tune: the reported part is never used for tuning")
+    base = parse_settings(args.set)
+    if args.set and not args.cv and args.part != "tune":
+        parser.error("--set works on the tuning part only (--part tune, or --cv)")
 
     catalogue = read_catalogue()
     services = service_texts(catalogue)
@@ -245,13 +461,18 @@ def main(argv: list[str] | None = None) -> int:
     unknown = {k for c in everything for k in c.expected if k != ASK and k not in kinds}
     if unknown:
         raise SystemExit(f"Labelled phrasings name services the catalogue lacks: {sorted(unknown)}")
+    if args.cv:
+        tune = [c for c in everything if c.part == "tune"]
+        cross_validate(tune, services, kinds, base, args.cv, args.splits, args.diff, args.drop)
+        return 0
     cases = [c for c in everything if args.part in ("all", c.part)]
     catalogue_phrases = {" ".join(_plain_tokens(p)) for s in services for p in _catalogue_phrases(s)}
     verbatim = sum(" ".join(_plain_tokens(c.text)) in catalogue_phrases for c in cases)
 
-    matcher = Matcher(services)
+    tuning = Tuning(**base)
+    matcher = Matcher(services, tuning)
     contenders = {
-        "Skranke": (skranke_predictor(matcher), lambda: Matcher(services)),
+        "Skranke": (skranke_predictor(matcher), lambda: Matcher(services, tuning)),
         "BM25 (rank-bm25)": (bm25_predictor(services), lambda: bm25_predictor(services)),
         "Exact keywords": (keyword_predictor(services), lambda: keyword_predictor(services)),
     }

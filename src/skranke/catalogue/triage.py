@@ -25,6 +25,7 @@ def _service_text(service, events: dict[str, list[str]]) -> ServiceText:
         search_words=tuple(service.search_words),
         examples=tuple(service.examples),
         events=tuple(events[service.key]),
+        descriptions=(service.description_da, service.description_en),
     )
 
 

@@ -12,7 +12,9 @@ events that begin with it.
 A citizen's word is resolved to catalogue terms in this order: its folded
 Danish stem; the same word as spelled in the catalogue; a split into
 compound parts that the catalogue knows ("pasfornyelse" → pas + fornyelse);
-the closest catalogue word within one or two typing errors (rapidfuzz).
+the closest catalogue word within one or two typing errors (rapidfuzz);
+a known first or last part of a longer word; and last, a word of the
+services' descriptions, which can tip a match but never make one.
 """
 
 import math
@@ -72,6 +74,7 @@ class ServiceText:
     search_words: tuple[str, ...] = ()
     examples: tuple[str, ...] = ()
     events: tuple[str, ...] = ()  # names of life events whose first step is this service
+    descriptions: tuple[str, ...] = ()  # the service described to citizens (Danish, English)
 
 
 @dataclass(frozen=True)
@@ -82,20 +85,25 @@ class Tuning:
     search_weight: float = 3.0
     example_weight: float = 1.6
     event_weight: float = 1.4
+    description_weight: float = 0.6  # a word of the description the citizen reads
+    description_fallback: bool = True  # ... only for words the rest of the catalogue lacks
     part_quality: float = 1.0  # a term found as part of a compound word the citizen wrote
     indexed_part_quality: float = 0.7  # a part of a compound the catalogue wrote ("papir" of "papirpost")
     fuzzy_quality: float = 0.8  # a term found within typing distance
     partial_quality: float = 0.5  # a known part of a compound whose other part is unknown
     bigram_bonus: float = 1.5  # two neighbouring words that also stand together in the catalogue
     scale: float = 7.0  # raw score at which the score reaches 1 - 1/e
-    ask_below: float = 0.33  # below this, ask a member of staff
+    ask_below: float = 0.5  # below this, ask a member of staff
     clear_authority: float = 0.85  # an AUTHORITY service first only from this score
     margin: float = 0.5  # ... or when the second scores at most this share of it (raw scores)
+    authority_floor: float = 0.6  # ... and never below this score
+    subset_clear: float = 0.7  # ... or from this score when the best of another kind explains part of the same words
     close: float = 0.8  # the second is "close" from this share of the first (raw scores)
     tie: float = 0.95  # three services this close to the best: the words do not tell them apart
     phrase_decay: float = 1.0  # a word of an n-word search phrase weighs weight / n ** decay
     unknown_ask_below: float = 0.6  # mostly unknown words and one word matching: ask staff below this score
     need_below: float = 0.5  # a part of the sentence is a need of its own from this score
+    need_unknown: bool = True  # ... not when half its words are unknown and one word carries the match
     separate: float = 0.6  # a part of the sentence is its own need when the best overall explains less of it
     limit: int = 5
 
@@ -132,6 +140,7 @@ class _Scored(NamedTuple):
     index: int
     raw: float
     words: tuple[str, ...]
+    terms: frozenset[str]  # the catalogue terms of the citizen's words that the service has
 
 
 @dataclass
@@ -140,6 +149,11 @@ class _Resolved:
 
     word: str
     terms: tuple[tuple[str, float], ...]  # (term, quality)
+    described: bool = False  # found in the services' descriptions only: it still counts as unknown
+
+    @property
+    def known(self) -> bool:
+        return bool(self.terms) and not self.described
 
 
 class Matcher:
@@ -199,6 +213,24 @@ class Matcher:
             for tm, weight in ws.items():
                 postings[tm].append((i, weight))
         self._idf = {tm: math.log(1 + (n - len(p) + 0.5) / (len(p) + 0.5)) for tm, p in postings.items()}
+        self._indexed = frozenset(self._idf)
+        # The descriptions the citizens read, at a low weight: by default only for words the
+        # rest of the catalogue lacks, with their document frequency over the descriptions.
+        self._described: frozenset[str] = frozenset()
+        if t.description_weight > 0:
+            described: dict[str, dict[int, float]] = defaultdict(dict)
+            for i, s in enumerate(self.services):
+                for phrase in s.descriptions:
+                    for w in words(normalise(phrase)[0]):
+                        tm = term(w)
+                        if not (t.description_fallback and tm in self._indexed):
+                            described[tm][i] = t.description_weight
+            for tm, owners in described.items():
+                if tm not in self._indexed:
+                    self._idf[tm] = math.log(1 + (n - len(owners) + 0.5) / (len(owners) + 0.5))
+                have = {i for i, _ in postings[tm]}
+                postings[tm].extend((i, w) for i, w in owners.items() if i not in have)
+            self._described = frozenset(described) - self._indexed
         self._postings = {tm: tuple(p) for tm, p in postings.items()}
         self._bigrams = {pair: tuple(sorted(owners)) for pair, owners in bigrams.items()}
 
@@ -267,7 +299,8 @@ class Matcher:
         folded = fold(word)
         tm = term(word)
         terms: tuple[tuple[str, float], ...] = ()
-        if tm in self._idf:
+        resolved: _Resolved | None = None
+        if tm in self._indexed:
             terms = ((tm, 1.0),)
         elif folded in self._surface:
             terms = ((self._surface[folded], 1.0),)
@@ -286,7 +319,10 @@ class Matcher:
                     terms = ((self._surface[hit[0]], t.fuzzy_quality),)
             if not terms and t.partial_quality > 0:
                 terms = tuple((p, t.partial_quality) for p in self._partial(folded))
-        resolved = _Resolved(word=word, terms=terms)
+            if not terms and tm in self._described:
+                resolved = _Resolved(word=word, terms=((tm, 1.0),), described=True)
+        if resolved is None:
+            resolved = _Resolved(word=word, terms=terms)
         if len(self._cache) > 100_000:
             self._cache.clear()
         self._cache[word] = resolved
@@ -311,10 +347,11 @@ class Matcher:
 
     # -- scoring ----------------------------------------------------------
 
-    def _score(self, resolved: list[_Resolved]) -> tuple[dict[int, float], dict[int, set[str]]]:
+    def _score(self, resolved: list[_Resolved]) -> tuple[dict[int, float], dict[int, set[str]], dict[int, set[str]]]:
         t = self.tuning
         scores: dict[int, float] = defaultdict(float)
         why: dict[int, set[str]] = defaultdict(set)
+        found: dict[int, set[str]] = defaultdict(set)
         seen: dict[str, float] = {}
         for r in resolved:
             for tm, quality in r.terms:
@@ -326,6 +363,7 @@ class Matcher:
                 for i, weight in self._postings[tm]:
                     scores[i] += idf * weight * gain
                     why[i].add(r.word)
+                    found[i].add(tm)
         # Neighbouring words that stand together in the catalogue ("hente pas").
         for a, b in pairwise(resolved):
             for ta, _ in a.terms:
@@ -334,27 +372,39 @@ class Matcher:
                     # A service with the pair has both terms, so it is already scored.
                     for i in self._bigrams.get((ta, tb), ()):
                         scores[i] += bonus
-        return scores, why
+        return scores, why, found
 
     def _confidence(self, raw: float) -> float:
         return 1.0 - math.exp(-raw / self.tuning.scale)
 
     def _ranked(self, resolved: list[_Resolved]) -> list[_Scored]:
-        scores, why = self._score(resolved)
+        scores, why, found = self._score(resolved)
         order = sorted(scores, key=lambda i: (-scores[i], i))
         return [
-            _Scored(i, scores[i], tuple(dict.fromkeys(r.word for r in resolved if r.word in why[i]))) for i in order
+            _Scored(
+                i, scores[i], tuple(dict.fromkeys(r.word for r in resolved if r.word in why[i])), frozenset(found[i])
+            )
+            for i in order
         ]
 
-    def _clear(self, ranked: list[_Scored]) -> bool:
+    def _clear(self, ranked: list[_Scored], resolved: list[_Resolved]) -> bool:
         """Clearly this kind of work: a strong match, or every service of another kind well behind."""
         t = self.tuning
         best = ranked[0]
-        if self._confidence(best.raw) >= t.clear_authority:
-            return True
         kind = self.services[best.index].kind
+        confidence = self._confidence(best.raw)
+        if confidence < t.authority_floor:
+            return False
         other = next((x for x in ranked if self.services[x.index].kind != kind), None)
-        return other is None or other.raw <= t.margin * best.raw
+        if other is None or other.raw <= t.margin * best.raw:
+            return True
+        if confidence >= t.clear_authority:
+            return True
+        # The other kind explains only part of what the best explains ("mistet" of "mistet kørekort"),
+        # and all of it stands in the citizen's words: no guessed typing error, no half-known compound.
+        if confidence < t.subset_clear or not other.terms < best.terms:
+            return False
+        return best.terms <= {tm for r in resolved for tm, quality in r.terms if quality >= 1.0}
 
     def _as_match(self, scored: _Scored) -> Match:
         s = self.services[scored.index]
@@ -375,7 +425,7 @@ class Matcher:
             if resolved:
                 segments.append(resolved)
         everything = [r for segment in segments for r in segment]
-        unknown = tuple(dict.fromkeys(r.word for r in everything if not r.terms))
+        unknown = tuple(dict.fromkeys(r.word for r in everything if not r.known))
 
         def answer(ranked, needs=(), *, ask=False, choose=False, reason=REASON_CLEAR) -> Result:
             return Result(
@@ -393,6 +443,8 @@ class Matcher:
             return answer([], ask=True, reason=REASON_EMPTY)
         if _CODE.search(original):
             return answer([], ask=True, reason=REASON_CODE)
+        if not any(r.known for r in everything):
+            return answer([], ask=True, reason=REASON_UNKNOWN)
         ranked = self._ranked(everything)
         if not ranked:
             return answer([], ask=True, reason=REASON_UNKNOWN)
@@ -422,7 +474,7 @@ class Matcher:
             # The words fit several services of different kinds equally well ("hjælp").
             return answer(ranked, ask=True, reason=REASON_WEAK)
         second = ranked[1] if len(ranked) > 1 else None
-        clear = self._clear(ranked)
+        clear = self._clear(ranked, everything)
         if second is not None and self.services[second.index].kind != kind and second.raw >= t.close * best.raw:
             if kind == AUTHORITY and not clear:
                 # Authority work goes first only when the match is clear.
@@ -449,7 +501,9 @@ class Matcher:
             service = self.services[top.index]
             if service.key == GENERAL or self._confidence(top.raw) < t.need_below:
                 continue
-            if service.kind == AUTHORITY and not self._clear(ranked):
+            if t.need_unknown and len(top.words) <= 1 and 2 * sum(not r.known for r in segment) >= len(segment):
+                continue  # "vi rykker teltpælene op": one known word among unknown ones is no need of its own
+            if service.kind == AUTHORITY and not self._clear(ranked, segment):
                 continue
             if top.index != overall.index:
                 explained = next((x.raw for x in ranked if x.index == overall.index), 0.0)
