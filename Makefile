@@ -6,7 +6,7 @@ BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1:8000
 DEV    := DEBUG=1
 
-.PHONY: demo test install lint format messages check bench clean
+.PHONY: demo test install lint format messages check openapi bench clean
 
 demo: install
 	$(DEV) $(BIN)/skranke migrate --noinput
@@ -48,6 +48,10 @@ messages: install
 check: install
 	$(DEV) $(BIN)/skranke check
 	$(DEV) $(BIN)/skranke makemigrations --check --dry-run
+
+# The API's OpenAPI schema, committed as docs/openapi.yaml; tests/api fails while it differs from the generated one.
+openapi: install
+	$(DEV) $(BIN)/skranke spectacular --file docs/openapi.yaml --validate --fail-on-warn
 
 # Benchmarks (figures go to docs/benchmarks.md). Triage on one core, as its targets are stated;
 # the walk-in day on every core, against the local PostgreSQL (WALKIN_ARGS=--write updates the docs).

@@ -1,6 +1,7 @@
-"""The isolation matrix: every page and admin view, classified, then tried by another municipality's users.
+"""The isolation matrix: every page, admin view and API endpoint, classified, tried by another municipality's users.
 
 Frederiksberg (B) must never see a marker of Roskilde's (A), change or point at A's rows, or get a 500.
+The API is tried with B's tokens: each user below also sends the API token that acts as them.
 """
 
 import datetime as dt
@@ -22,6 +23,8 @@ from django.test import Client
 from django.urls import NoReverseMatch, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
+from skranke.api.models import Scope
+from skranke.api.services import api_token_create
 from skranke.bookings.models import (
     Appointment,
     AppointmentDay,
@@ -167,6 +170,40 @@ ISOLATION_MATRIX: dict[str, str] = {
     **admin_views("privacy.retentionsetting", MUNICIPAL),
     **admin_views("auth.user", MUNICIPAL),  # every login is a municipality's staff member
     "admin:auth_user_password_change": MUNICIPAL,
+    # The REST API (/api/). Its docs, schema and root are nobody's data.
+    "api:schema": PUBLIC,
+    "api:docs": PUBLIC,
+    "api:root": PUBLIC,
+    # A municipality's public offer by its code, a site's by its id, a ticket or booking only by its token:
+    # as the citizens' pages, but a token finds only its own municipality's (404 for A's, whatever the object).
+    "api:services": CITIZEN,
+    "api:service": CITIZEN,
+    "api:life_events": CITIZEN,
+    "api:triage": CITIZEN,
+    "api:sites": CITIZEN,
+    "api:site": CITIZEN,
+    "api:queues": CITIZEN,
+    "api:display": CITIZEN,
+    "api:ticket_issue": CITIZEN,  # a kiosk token's
+    "api:ticket": CITIZEN,
+    "api:ticket_cancel": CITIZEN,
+    "api:bookable_services": CITIZEN,
+    "api:slots": CITIZEN,
+    "api:appointment_book": CITIZEN,
+    "api:appointment": CITIZEN,
+    "api:appointment_cancel": CITIZEN,
+    "api:appointment_move": CITIZEN,
+    # A token acting as a staff member: the counter, contacts; a manager's: the key figures.
+    "api:counters": MUNICIPAL,
+    "api:call_next": MUNICIPAL,
+    "api:recall": MUNICIPAL,
+    "api:start": MUNICIPAL,
+    "api:no_show": MUNICIPAL,
+    "api:finish": MUNICIPAL,
+    "api:contact_record": MUNICIPAL,
+    "api:contact_search": MUNICIPAL,
+    "api:kpis": MUNICIPAL,
+    **admin_views("api.apitoken", MUNICIPAL),
 }
 
 # Whose rows each model holds: the lookup from the model to its municipality ("" for Municipality itself).
@@ -198,6 +235,12 @@ MUNICIPAL_ROWS = {
     "contacts.satisfactionresponse": "contact__site__municipality",
     "auth.user": "staff_member__municipality",
     "admin.logentry": "user__staff_member__municipality",
+    "api.apitoken": "municipality",
+    # The contacts' daily roll-ups the key figures read.
+    "contacts.rolledupday": "site__municipality",
+    "contacts.contactday": "rolled_up__site__municipality",
+    "contacts.serviceday": "rolled_up__site__municipality",
+    "contacts.callday": "rolled_up__site__municipality",
 }
 SHARED_ROWS = {
     "catalogue.service",
@@ -291,6 +334,17 @@ def changes_data(view: str) -> bool:
         "web:waitlist_offer",
         "web:appointment_action",
         "web:staff_booking_details",
+        "api:ticket_issue",
+        "api:ticket_cancel",
+        "api:appointment_book",
+        "api:appointment_cancel",
+        "api:appointment_move",
+        "api:call_next",
+        "api:recall",
+        "api:start",
+        "api:no_show",
+        "api:finish",
+        "api:contact_record",
     }
 
 
@@ -347,6 +401,8 @@ class World:
     a: Side
     b: Side
     root: Client  # an administrator, who reads A's forms to build plausible posts
+    # The API token each user sends (every scope, acting as that user): B's manager, B's staff member, A's manager.
+    tokens: dict[str, str] = field(default_factory=dict)
 
     def rows(self, model, side: Side):
         path = MUNICIPAL_ROWS[model._meta.label_lower]
@@ -359,7 +415,8 @@ class World:
             "staff": (self.b.staff.user, self.a.counter),
             "owner": (self.a.manager.user, self.a.counter),
         }[who]
-        client = Client(raise_request_exception=False)
+        headers = {"Authorization": f"Bearer {self.tokens[who]}"} if who in self.tokens else {}
+        client = Client(raise_request_exception=False, headers=headers)
         client.force_login(user)
         session = client.session
         session[SESSION_COUNTER_KEY] = counter.pk
@@ -667,6 +724,11 @@ def world(db) -> World:
     root = Client()
     root.force_login(UserFactory(username="root", is_superuser=True, is_staff=True))
     built = World(a=a, b=b, root=root)
+    for who, side, member in (("manager", b, b.manager), ("staff", b, b.staff), ("owner", a, a.manager)):
+        name = f"{A_MARK}-900" if side is a else f"Frederiksberg {who}"
+        _token, built.tokens[who] = api_token_create(
+            name=name, municipality=side.municipality, scopes=list(Scope.values), staff_member=member
+        )
     assert not cross_links(built), "the world must start with no B row pointing at A's rows"
     return built
 
@@ -729,6 +791,7 @@ class Call:
     refused: bool = False  # aimed at one of A's objects: must answer 302, 403 or 404
     check: Callable | None = None  # (response, client) -> list of problems
     headers: dict = field(default_factory=dict)
+    json: bool = False  # the API: the data sent as a JSON body
 
     def __str__(self):
         data = f" {json.dumps(self.data, default=str)[:300]}" if self.data else ""
@@ -1299,6 +1362,224 @@ def _probe_insights_export(world: World) -> Probe:
     )
 
 
+# The API: B's tokens (see World.client) against A's codes, sites, tickets, bookings, counters and citizens.
+
+
+def _api(method: str, url: str, data: dict | None = None, **kwargs) -> Call:
+    return Call(method, f"/api/v1/{url}", data, json=True, **kwargs)
+
+
+def _codes(world: World) -> list[tuple[int, bool]]:
+    """(municipality code, refused): B's own, and A's, which B's token must not find."""
+    return [(world.b.municipality.code, False), (world.a.municipality.code, True)]
+
+
+def _per_code(path: str, method: str = "get", data: dict | None = None) -> Callable[[World], list[Call]]:
+    def calls(world: World) -> list[Call]:
+        return [_api(method, f"municipalities/{code}/{path}", data, refused=refused) for code, refused in _codes(world)]
+
+    return calls
+
+
+def _per_site(path: str, method: str = "get", data: dict | None = None) -> Callable[[World], list[Call]]:
+    def calls(world: World) -> list[Call]:
+        theirs = [_api(method, f"sites/{site.pk}/{path}", data, refused=True) for site in _theirs(world, Site)]
+        return [*theirs, _api(method, f"sites/{_b_site(world).pk}/{path}", data)]
+
+    return calls
+
+
+def _reads(calls) -> Callable[[World], Probe]:
+    return lambda world: Probe(reads=calls(world))
+
+
+def _probe_api_triage(world: World) -> Probe:
+    calls = _per_code("triage/", "post", {"text": f"pas {A_MARK}"})(world)
+    calls += [
+        _api("post", f"municipalities/{world.b.municipality.code}/triage/", {"text": "pas", "site": site.pk})
+        for site in _theirs(world, Site)
+    ]
+    return Probe(reads=calls)
+
+
+def _probe_api_ticket_issue(world: World) -> Probe:
+    return Probe(
+        reads=[_api("get", f"sites/{_b_site(world).pk}/tickets/")],
+        writes=_per_site("tickets/", "post", {"services": ["passport-application"]})(world),
+    )
+
+
+def _ticket_tokens(world: World) -> list[tuple[str, bool]]:
+    return [(t.token, True) for t in _theirs(world, Ticket)] + [(t.token, False) for t in world.rows(Ticket, world.b)]
+
+
+def _probe_api_ticket(world: World) -> Probe:
+    return Probe(reads=[_api("get", f"tickets/{token}/", refused=refused) for token, refused in _ticket_tokens(world)])
+
+
+def _probe_api_ticket_cancel(world: World) -> Probe:
+    calls = [_api("post", f"tickets/{token}/cancel/", refused=refused) for token, refused in _ticket_tokens(world)]
+    return Probe(reads=[_api("get", f"tickets/{token}/cancel/") for token, _ in _ticket_tokens(world)], writes=calls)
+
+
+def _probe_api_slots(world: World) -> Probe:
+    query = "slots/?service=passport-application"
+    calls = _per_code(query)(world)
+    code = world.b.municipality.code
+    calls += [_api("get", f"municipalities/{code}/{query}&site={site.pk}") for site in _theirs(world, Site)]
+    return Probe(reads=calls)
+
+
+def _probe_api_appointment_book(world: World) -> Probe:
+    start = timezone.make_aware(dt.datetime.fromisoformat(_start())).isoformat()
+    citizen = {
+        "services": ["passport-application"],
+        "start": start,
+        "name": "Hijack",
+        "email": "hijack@example.invalid",
+    }
+    writes = [
+        _api("post", f"municipalities/{code}/appointments/", {**citizen, "site": site.pk}, refused=refused)
+        for code, refused in _codes(world)
+        for site in [*_theirs(world, Site), _b_site(world)]
+    ]
+    # Staff booking at A's site, as B's staff member.
+    writes += [
+        _api(
+            "post",
+            f"municipalities/{world.b.municipality.code}/appointments/",
+            {**citizen, "site": site.pk, "channel": "COUNTER"},
+        )
+        for site in _theirs(world, Site)
+    ]
+    return Probe(reads=[_api("get", f"municipalities/{world.b.municipality.code}/appointments/")], writes=writes)
+
+
+def _booking_tokens(world: World) -> list[tuple[str, bool]]:
+    """B's own links; forged ones aimed at A's appointments; and A's genuine links, which B's token must not find."""
+    ours, forged = _appointment_links(world)
+    genuine = [appointment_token(a) for a in _theirs(world, Appointment)]
+    return [(t, True) for t in forged + genuine] + [(t, False) for t in ours]
+
+
+def _probe_api_appointment(world: World) -> Probe:
+    return Probe(
+        reads=[_api("get", f"appointments/{token}/", refused=refused) for token, refused in _booking_tokens(world)]
+    )
+
+
+def _probe_api_appointment_cancel(world: World) -> Probe:
+    tokens = _booking_tokens(world)
+    return Probe(
+        reads=[_api("get", f"appointments/{token}/cancel/") for token, _ in tokens[:2]],
+        writes=[_api("post", f"appointments/{token}/cancel/", refused=refused) for token, refused in tokens],
+    )
+
+
+def _probe_api_appointment_move(world: World) -> Probe:
+    start = timezone.make_aware(dt.datetime.fromisoformat(_start())).isoformat()
+    writes = []
+    for token, refused in _booking_tokens(world):
+        for site in [*_theirs(world, Site), _b_site(world)]:
+            writes.append(
+                _api("post", f"appointments/{token}/move/", {"start": start, "site": site.pk}, refused=refused)
+            )
+    return Probe(
+        reads=[_api("get", f"appointments/{token}/move/") for token, _ in _booking_tokens(world)[:2]], writes=writes
+    )
+
+
+def _probe_api_call_next(world: World) -> Probe:
+    counters = [(c, True) for c in _theirs(world, Counter)] + [(c, False) for c in world.rows(Counter, world.b)]
+    return Probe(
+        reads=[_api("get", f"staff/counters/{world.b.counter.pk}/call-next/")],
+        writes=[_api("post", f"staff/counters/{c.pk}/call-next/", refused=refused) for c, refused in counters],
+    )
+
+
+def _probe_api_ticket_action(action: str, data: dict | None = None) -> Callable[[World], Probe]:
+    def probe(world: World) -> Probe:
+        theirs = _theirs(world, Ticket)
+        return Probe(
+            reads=[_api("get", f"staff/tickets/{theirs[0].pk}/{action}/")],
+            writes=[_api("post", f"staff/tickets/{t.pk}/{action}/", data, refused=True) for t in theirs],
+        )
+
+    return probe
+
+
+def _probe_api_contact_record(world: World) -> Probe:
+    lines = [{"service": "passport-application", "outcome": "RESOLVED"}]
+    return Probe(
+        reads=[_api("get", "staff/contacts/")],
+        writes=[
+            _api("post", "staff/contacts/", {"counter": c.pk, "lines": lines, "cpr": A_CITIZEN}, refused=True)
+            for c in _theirs(world, Counter)
+        ],
+    )
+
+
+def _no_contacts(response, client) -> list[str]:
+    found = response.json() if response.status_code == 200 else []
+    return [f"the search found {len(found)} of A's contacts"] if found else []
+
+
+def _probe_api_contact_search(world: World) -> Probe:
+    search = {"cpr": A_CITIZEN, "purpose": "Isolationstest"}
+    return Probe(reads=[_api("post", "staff/contacts/search/", search, check=_no_contacts)])
+
+
+def _probe_api_kpis(world: World) -> Probe:
+    """A's year 1987, by site and for each of A's sites: B has no contact then, so nothing of A's is counted."""
+
+    def nothing_counted(response, client) -> list[str]:
+        rows = response.json().get("rows", []) if response.status_code == 200 else []
+        counted = sum(row["contacts"] for row in rows)
+        return [f"the figures count {counted} of A's contacts"] if counted else []
+
+    year = "start=1987-01-01&end=1987-12-31"
+    return Probe(
+        reads=[
+            _api("get", "insights/kpis/"),
+            _api("get", f"insights/kpis/?{year}&by=site", check=nothing_counted),
+            _api("get", f"insights/kpis/?{year}&by=service", check=nothing_counted),
+        ]
+        + [_api("get", f"insights/kpis/?{year}&site={site.pk}", check=nothing_counted) for site in _theirs(world, Site)]
+    )
+
+
+API_PROBES: dict[str, Callable[[World], Probe]] = {
+    "api:services": _reads(_per_code("services/")),
+    "api:service": _reads(_per_code("services/passport-application/")),
+    "api:life_events": _reads(_per_code("life-events/")),
+    "api:triage": _probe_api_triage,
+    "api:sites": _reads(_per_code("sites/")),
+    "api:site": _reads(_per_site("")),
+    "api:queues": _reads(_per_site("queues/")),
+    "api:display": _reads(_per_site("display/")),
+    "api:ticket_issue": _probe_api_ticket_issue,
+    "api:ticket": _probe_api_ticket,
+    "api:ticket_cancel": _probe_api_ticket_cancel,
+    "api:bookable_services": _reads(_per_code("bookable-services/")),
+    "api:slots": _probe_api_slots,
+    "api:appointment_book": _probe_api_appointment_book,
+    "api:appointment": _probe_api_appointment,
+    "api:appointment_cancel": _probe_api_appointment_cancel,
+    "api:appointment_move": _probe_api_appointment_move,
+    "api:counters": lambda world: Probe(reads=[_api("get", "staff/counters/")]),
+    "api:call_next": _probe_api_call_next,
+    "api:recall": _probe_api_ticket_action("recall"),
+    "api:start": _probe_api_ticket_action("start"),
+    "api:no_show": _probe_api_ticket_action("no-show"),
+    "api:finish": _probe_api_ticket_action(
+        "finish", {"lines": [{"service": "passport-application", "outcome": "RESOLVED"}]}
+    ),
+    "api:contact_record": _probe_api_contact_record,
+    "api:contact_search": _probe_api_contact_search,
+    "api:kpis": _probe_api_kpis,
+}
+
+
 def _get(name: str) -> Callable[[World], Probe]:
     return lambda world: Probe(reads=[Call("get", reverse(name))])
 
@@ -1414,6 +1695,7 @@ PROBES: dict[str, Callable[[World], Probe]] = {
             Call("get", f"{reverse('web:insights_national')}?fra=1987-01-01"),
         ]
     ),
+    **API_PROBES,
 }
 
 
@@ -1455,7 +1737,11 @@ def leaks(text: str, sent: str) -> list[str]:
 def run(client: Client, call: Call, *, expectations: bool = True, known: str = "") -> list[str]:
     """The problems one request shows, following local redirects; `known` is text the user may see anyway."""
     send = getattr(client, call.method)
-    response = send(call.url, call.data, headers=call.headers)
+    if call.json:
+        body = json.dumps(call.data) if call.data is not None else None
+        response = send(call.url, body, content_type="application/json", headers=call.headers)
+    else:
+        response = send(call.url, call.data, headers=call.headers)
     sent = f"{call} {known}"
     problems = []
     if expectations and call.refused and response.status_code not in (302, 403, 404):
@@ -1536,6 +1822,14 @@ OWNER_SEES_NO_MARKER = {
     "web:counter_finish": "takes only a POST; the snapshot shows A's tickets unchanged and no contact added",
     "web:counter_contact": "takes only a POST; the snapshot shows no contact added to A's",
     "web:appointment_action": "takes only a POST; the snapshot shows A's appointments unchanged",
+    **dict.fromkeys(
+        ["api:call_next", "api:recall", "api:start", "api:no_show", "api:finish", "api:contact_record"],
+        "takes only a POST; the snapshot shows A's tickets and contacts unchanged",
+    ),
+    **dict.fromkeys(
+        admin_views("api.apitoken", MUNICIPAL),
+        "only administrators see API tokens: a manager gets 403 on their own municipality's too",
+    ),
     "web:insights_national": "only administrators see it: a manager gets 403 in their own municipality too",
     "admin:organisation_site_add": "a manager's form lists no rows: the municipality is theirs, the inlines are empty",
     "admin:organisation_serviceoverride_add": "the form lists only the shared catalogue",

@@ -69,6 +69,17 @@ def env_json_map(name: str) -> dict[str, str]:
     return value
 
 
+def env_rate(name: str, default: str) -> str:
+    """A request rate such as 60/minute (per second, minute, hour or day), as the API's throttles read it."""
+    raw = os.environ.get(name, default).strip()
+    count, _slash, period = raw.partition("/")
+    if not (count.isdigit() and int(count) > 0 and period in {"second", "minute", "hour", "day"}):
+        raise ImproperlyConfigured(
+            f"{name} must be a number of requests per second, minute, hour or day, e.g. 60/minute; got {raw!r}"
+        )
+    return raw
+
+
 def env_secret(name: str) -> str:
     """A secret from the environment; with DEBUG on and none set, one generated once and kept in var/.
 
@@ -121,7 +132,11 @@ INSTALLED_APPS = [
     "skranke.contacts",
     "skranke.bookings",
     "skranke.insights",
+    "skranke.api",
     "skranke.web",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
 ]
 
 MIDDLEWARE = [
@@ -238,6 +253,53 @@ SKRANKE_BASE_URL = os.environ.get("SKRANKE_BASE_URL", "http://127.0.0.1:8000")
 SKRANKE_SMS_BACKEND = os.environ.get("SKRANKE_SMS_BACKEND", "skranke.notices.sms.ConsoleSmsBackend")
 # Background work (reminders, waitlist offers) in the database, run by `skranke db_worker`.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+
+# The REST API at /api/v1 (skranke.api, docs/api.md). Tokens only, no sessions (so no CSRF), JSON only
+# (no browsable API: its pages carry inline scripts the CSP refuses), every error in one JSON shape.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["skranke.api.auth.TokenAuthentication"],
+    # Each view names who may call it; a view that forgets is closed to everyone.
+    "DEFAULT_PERMISSION_CLASSES": ["skranke.api.auth.Nobody"],
+    "DEFAULT_THROTTLE_CLASSES": ["skranke.api.throttling.AnonymousThrottle", "skranke.api.throttling.TokenThrottle"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "EXCEPTION_HANDLER": "skranke.api.errors.exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "skranke.api.schema.AutoSchema",
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
+}
+# Requests per client address without a token, and per token. Counted in each app server process's
+# memory (Django's default cache), so behind several processes the whole installation allows that many times more.
+API_RATES = {
+    "anonymous": env_rate("API_RATE_ANONYMOUS", "120/minute"),
+    "token": env_rate("API_RATE_TOKEN", "1200/minute"),
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Skranke API",
+    "DESCRIPTION": (
+        "The counter's REST API: the service catalogue, triage, sites and queues, tickets, appointments, "
+        "the counter for staff and the key figures for managers. See docs/api.md."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    # The enums' values only: their labels are Danish or English by the active language, and the committed
+    # schema must not depend on it.
+    "ENUM_GENERATE_CHOICE_DESCRIPTION": False,
+    "ENUM_NAME_OVERRIDES": {
+        "AreaEnum": "skranke.organisation.models.Area",
+        "KindEnum": "skranke.catalogue.models.Kind",
+        "SiteKindEnum": "skranke.organisation.models.SiteKind",
+        "TicketStatusEnum": "skranke.queues.models.Status",
+        "AppointmentStatusEnum": "skranke.bookings.models.Status",
+        "OutcomeEnum": "skranke.contacts.models.Outcome",
+        "TicketChannelEnum": "skranke.queues.models.Channel",
+        "BookingChannelEnum": "skranke.bookings.models.Channel",
+    },
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+}
 
 # Staff single sign-on through the municipality's OpenID Connect provider
 # (mozilla-django-oidc), on only when OIDC_RP_CLIENT_ID is set. See

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from skranke.catalogue.models import Kind
 from skranke.contacts.models import Contact, ContactService, Outcome, SatisfactionResponse
+from skranke.contacts.services import recontacted_services
 from skranke.organisation.models import Area, StaffGroup
 from skranke.privacy.cpr import citizen_hash, parse
 from skranke.queues.models import Channel, Queue, Status, Ticket
@@ -49,9 +50,16 @@ def world():
             service_seconds=service_seconds,
             citizen=citizen,
         )
+        # Marked as contact_record marks a line: a re-contact or not when there is a citizen, else unknown.
+        again = recontacted_services(citizen=citizen, services=[services[key] for key, _outcome in lines], at=finished)
         for key, outcome in lines:
-            referred_to = "Udbetaling Danmark" if outcome == Outcome.REFERRED else ""
-            ContactService.objects.create(contact=made, service=services[key], outcome=outcome, referred_to=referred_to)
+            ContactService.objects.create(
+                contact=made,
+                service=services[key],
+                outcome=outcome,
+                referred_to="Udbetaling Danmark" if outcome == Outcome.REFERRED else "",
+                recontact=None if citizen is None else services[key].pk in again,
+            )
         return made
 
     cs, lib = Area.CITIZEN_SERVICE, Area.LIBRARY

@@ -16,8 +16,11 @@ Tickets called on D: three, one of them a no-show. Satisfaction: c1 answered 5, 
 import datetime as dt
 
 import pytest
+from django.utils import timezone
 
-from skranke.contacts.models import Contact
+from skranke.contacts.models import Contact, RolledUpDay, SatisfactionChannel
+from skranke.contacts.services import satisfaction_record
+from skranke.insights import rollup
 from skranke.insights.kpis import Hour, Period, kpis, wait_by_hour
 from skranke.insights.stats import percentile
 from skranke.organisation.models import Area, StaffGroup
@@ -120,3 +123,41 @@ def test_wait_over_the_day_by_the_hour_the_ticket_was_taken(world):
         Hour(9, 2, 90, pytest.approx(114)),
         Hour(13, 1, 300, 300),
     ]
+
+
+# The daily roll-up the figures are read from (contacts.models.ContactDay, ServiceDay, CallDay).
+
+
+@pytest.mark.parametrize("by", [None, "site", "area", "staff_group", "channel", "service"])
+def test_the_figures_read_back_from_the_roll_up_are_those_of_the_records(world, monkeypatch, by):
+    municipality, _services = world
+    period = Period(D - dt.timedelta(days=3), D)
+    monkeypatch.setattr(rollup, "SETTLE", dt.timedelta(days=100_000))  # nothing is over: all added up afresh
+    fresh = kpis(municipality=municipality, period=period, by=by)
+    assert not RolledUpDay.objects.exists()
+    monkeypatch.undo()
+    kpis(municipality=municipality, period=period, by=by)  # rolls the four days up
+    assert RolledUpDay.objects.count() == 4
+    assert kpis(municipality=municipality, period=period, by=by) == fresh
+
+
+def test_an_answer_given_after_the_day_was_rolled_up_is_counted(world):
+    municipality, _services = world
+    (before,) = kpis(municipality=municipality, period=PERIOD)
+    assert (before.answers, before.satisfaction_mean) == (2, 4)
+    c4 = Contact.objects.get(site__municipality=municipality, finished_at=at("12:00"))
+    satisfaction_record(contact=c4, face=1, channel=SatisfactionChannel.PHONE)
+    (after,) = kpis(municipality=municipality, period=PERIOD)
+    # Faces 5, 3 and 1 from three of the four contacts.
+    assert (after.answers, after.satisfaction_mean, after.response_rate) == (3, 3, 0.75)
+
+
+def test_today_is_counted_and_not_kept(world):
+    municipality, _services = world
+    now = timezone.now()
+    c1 = Contact.objects.get(site__municipality=municipality, finished_at=at("10:00"))
+    Contact.objects.filter(pk=c1.pk).update(started_at=now - dt.timedelta(minutes=5), finished_at=now)
+    today = timezone.localdate(now)
+    (whole,) = kpis(municipality=municipality, period=Period(today, today))
+    assert (whole.contacts, whole.lines, whole.wait_median) == (1, 1, 60)
+    assert not RolledUpDay.objects.filter(day=today).exists()

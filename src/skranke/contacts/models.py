@@ -64,6 +64,17 @@ class ContactService(models.Model):
     outcome = models.CharField(_("resultat"), max_length=12, choices=Outcome.choices)
     referred_to = models.CharField(_("henvist til"), max_length=200, blank=True)
     guidance_mode = models.CharField(_("vejledning"), max_length=10, choices=GuidanceMode.choices, blank=True)
+    # Decided when the contact is recorded, while the citizen hash exists: the figure outlives the
+    # hash's purge, and the key figures need no search through the citizen's history.
+    recontact = models.BooleanField(
+        _("genhenvendelse"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_(
+            "Om samme borger havde en henvendelse om samme ydelse i de 14 dage før. Tom, når der ikke er et cpr-nummer."
+        ),
+    )
 
     class Meta:
         verbose_name = _("ydelse i henvendelse")
@@ -121,3 +132,109 @@ class SatisfactionResponse(models.Model):
 
     def __str__(self):
         return f"{self.contact_id}: {self.face}"
+
+
+# The key figures' daily roll-up (insights.kpis): a finished day's contacts added up once, so a period of a
+# year never reads a year of contacts. Medians and percentiles stay exact: each row keeps its times as lists.
+
+
+class RolledUpDay(models.Model):
+    """One site's day whose roll-up rows are complete; deleting it (and with it its rows) makes it be counted again.
+
+    insights.kpis rolls up a day before today the first time a period with it is asked for.
+    contacts.services deletes the mark when it records a contact or a satisfaction answer for such a day.
+    """
+
+    site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="+", verbose_name=_("lokation"))
+    day = models.DateField(_("dag"))
+
+    class Meta:
+        verbose_name = _("optalt dag")
+        verbose_name_plural = _("optalte dage")
+        constraints = [models.UniqueConstraint(fields=["site", "day"], name="contacts_rolledupday_unique")]
+
+    def __str__(self):
+        return f"{self.site_id} {self.day}"
+
+
+class DayFigures(models.Model):
+    """What a roll-up row adds up: its lines' outcomes and citizens, the satisfaction answers, and the times."""
+
+    lines = models.PositiveIntegerField(_("ydelser"), default=0)
+    resolved = models.PositiveIntegerField(_("løst"), default=0)
+    referred = models.PositiveIntegerField(_("henvist"), default=0)
+    follow_up = models.PositiveIntegerField(_("opfølgning"), default=0)
+    not_possible = models.PositiveIntegerField(_("ikke muligt"), default=0)
+    with_citizen = models.PositiveIntegerField(_("med cpr-nummer"), default=0)
+    recontacts = models.PositiveIntegerField(_("genhenvendelser"), default=0)
+    answers = models.PositiveIntegerField(_("tilfredshedssvar"), default=0)
+    face_total = models.PositiveIntegerField(_("sum af svar"), default=0)
+    # Seconds as 32-bit big-endian integers (insights.kpis.pack): the wait of each contact that had one,
+    # and each one's time at the counter. A year of them is read as one block, never parsed number by number.
+    waits = models.BinaryField(_("ventetider (sekunder)"), default=bytes)
+    service_times = models.BinaryField(_("betjeningstider (sekunder)"), default=bytes)
+
+    class Meta:
+        abstract = True
+
+
+class ContactDay(DayFigures):
+    """A site's contacts on one day with one area, staff group and channel, added up."""
+
+    rolled_up = models.ForeignKey(RolledUpDay, on_delete=models.CASCADE, related_name="contact_days")
+    area = models.CharField(_("område"), max_length=16, choices=Area.choices)
+    staff_group = models.CharField(_("personalegruppe"), max_length=16, choices=StaffGroup.choices)
+    channel = models.CharField(_("kanal"), max_length=12, choices=Channel.choices)
+    contacts = models.PositiveIntegerField(_("henvendelser"), default=0)
+    # AUTHORITY lines, by the service's kind when the day was rolled up.
+    authority = models.PositiveIntegerField(_("myndighedsopgaver"), default=0)
+    # One byte per wait, in the same order: the local hour its ticket was taken (24: no ticket).
+    wait_hours = models.BinaryField(_("ventetidernes klokkeslæt"), default=bytes)
+
+    class Meta:
+        verbose_name = _("henvendelser på en dag")
+        verbose_name_plural = _("henvendelser pr. dag")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["rolled_up", "area", "staff_group", "channel"], name="contacts_contactday_unique"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.rolled_up} {self.area} {self.staff_group} {self.channel}"
+
+
+class ServiceDay(DayFigures):
+    """A site's lines about one service on one day by one staff group, added up; the times are their contacts'."""
+
+    rolled_up = models.ForeignKey(RolledUpDay, on_delete=models.CASCADE, related_name="service_days")
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="+", verbose_name=_("ydelse"))
+    staff_group = models.CharField(_("personalegruppe"), max_length=16, choices=StaffGroup.choices)
+
+    class Meta:
+        verbose_name = _("ydelse på en dag")
+        verbose_name_plural = _("ydelser pr. dag")
+        constraints = [
+            models.UniqueConstraint(fields=["rolled_up", "service", "staff_group"], name="contacts_serviceday_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.rolled_up} {self.service_id} {self.staff_group}"
+
+
+class CallDay(models.Model):
+    """A site's tickets called on one day in one area and channel, and how many of them did not show up."""
+
+    rolled_up = models.ForeignKey(RolledUpDay, on_delete=models.CASCADE, related_name="call_days")
+    area = models.CharField(_("område"), max_length=16, choices=Area.choices)
+    channel = models.CharField(_("kanal"), max_length=12, choices=Channel.choices)
+    called = models.PositiveIntegerField(_("kaldt"), default=0)
+    no_shows = models.PositiveIntegerField(_("udeblevet"), default=0)
+
+    class Meta:
+        verbose_name = _("kald på en dag")
+        verbose_name_plural = _("kald pr. dag")
+        constraints = [models.UniqueConstraint(fields=["rolled_up", "area", "channel"], name="contacts_callday_unique")]
+
+    def __str__(self):
+        return f"{self.rolled_up} {self.area} {self.channel}"

@@ -14,6 +14,7 @@ from skranke.contacts.models import (
     Face,
     GuidanceMode,
     Outcome,
+    RolledUpDay,
     SatisfactionChannel,
     SatisfactionResponse,
 )
@@ -21,11 +22,14 @@ from skranke.errors import SkrankeError
 from skranke.organisation.models import Counter, StaffMember
 from skranke.organisation.selectors import prefetch_for_policy
 from skranke.organisation.services import policy_enforce
-from skranke.privacy.cpr import Cpr, citizen_hash, redact
+from skranke.privacy.cpr import CitizenHash, Cpr, citizen_hash, redact
 from skranke.privacy.models import Action
 from skranke.privacy.services import audit_record
 from skranke.queues.models import Channel, Ticket
 from skranke.queues.services import ticket_done
+
+# A line is a re-contact when the same citizen had a contact about the same service this long before.
+RECONTACT_WINDOW = dt.timedelta(days=14)
 
 
 @dataclass(frozen=True)
@@ -137,6 +141,8 @@ def _create(*, staff, counter, lines, ticket, cpr, power_of_attorney, started_at
     wait = None
     if ticket is not None and ticket.called_at is not None:
         wait = max(0, int((ticket.called_at - ticket.issued_at).total_seconds()))
+    citizen = citizen_hash(cpr) if cpr is not None else None
+    again = recontacted_services(citizen=citizen, services=[line.service for line in lines], at=now)
     contact = Contact.objects.create(
         site=counter.site,
         counter=counter,
@@ -150,7 +156,7 @@ def _create(*, staff, counter, lines, ticket, cpr, power_of_attorney, started_at
         wait_seconds=wait,
         service_seconds=max(0, int((now - started_at).total_seconds())),
         power_of_attorney=power_of_attorney,
-        citizen=citizen_hash(cpr) if cpr is not None else None,
+        citizen=citizen,
     )
     ContactService.objects.bulk_create(
         ContactService(
@@ -159,9 +165,11 @@ def _create(*, staff, counter, lines, ticket, cpr, power_of_attorney, started_at
             outcome=line.outcome,
             referred_to=line.referred_to.strip(),
             guidance_mode=line.guidance_mode if line.service.kind == Kind.GUIDANCE else "",
+            recontact=None if citizen is None else line.service.pk in again,
         )
         for line in lines
     )
+    _roll_up_again(site_id=counter.site_id, at=now)
     audit_record(
         municipality=counter.site.municipality,
         action=Action.CREATE,
@@ -172,6 +180,30 @@ def _create(*, staff, counter, lines, ticket, cpr, power_of_attorney, started_at
         citizen=contact.citizen,
     )
     return contact
+
+
+def _roll_up_again(*, site_id: int, at: dt.datetime) -> None:
+    """Something recorded for a day already over: the key figures' roll-up of it is added up again when next read."""
+    day = timezone.localdate(at)
+    if day < timezone.localdate():
+        RolledUpDay.objects.filter(site_id=site_id, day=day).delete()
+
+
+def recontacted_services(*, citizen: CitizenHash | None, services: list[Service], at: dt.datetime) -> set[int]:
+    """Of `services`, the ids of those the citizen had a contact about in the RECONTACT_WINDOW before `at`.
+
+    One query on the citizen's index; empty without a citizen.
+    """
+    if citizen is None or not services:
+        return set()
+    return set(
+        ContactService.objects.filter(
+            contact__citizen=citizen,
+            contact__finished_at__gte=at - RECONTACT_WINDOW,
+            contact__finished_at__lt=at,
+            service__in=services,
+        ).values_list("service_id", flat=True)
+    )
 
 
 def purge_contact_citizen(*, municipality, cutoff: dt.datetime, dry_run: bool) -> int:
@@ -212,9 +244,11 @@ def satisfaction_record(
         )
     try:
         with transaction.atomic():
-            return SatisfactionResponse.objects.create(
+            answer = SatisfactionResponse.objects.create(
                 contact=contact, face=face, comment=comment, channel=channel, answered_at=now or timezone.now()
             )
+            _roll_up_again(site_id=contact.site_id, at=contact.finished_at)
+            return answer
     except IntegrityError:
         raise SkrankeError(_("Tak, vi har allerede dit svar."), code="conflict") from None
 

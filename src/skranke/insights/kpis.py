@@ -1,46 +1,42 @@
 """Key figures of the counter: per municipality, and by site, area, staff group, service or channel, for a period.
 
-Counted in the database, so a year of a large municipality's contacts is
-never fetched row by row: the lines (one per service handled), the contacts,
-the tickets and the satisfaction answers are each one grouped query. Medians
-and the 90th percentile use PostgreSQL's percentile_cont; on SQLite (the demo)
-they are computed from the values, which is fine at demo sizes.
+Read from the daily roll-up (insights.rollup): a year of a large
+municipality is some thousand rows per figure, never a million contacts.
+Medians and the 90th percentile are exact, from every wait and time at the
+counter of the period (linear interpolation, as PostgreSQL's percentile_cont).
 
 What each figure means (docs/insights.md has the same in Danish):
 - contacts: contacts finished in the period; lines: services handled in them.
 - wait: seconds from ticket to call (contacts with a ticket); service: seconds at the counter.
 - resolved / referred / follow-up / not possible: shares of the lines with that outcome;
   first-contact resolution is the resolved share.
-- re-contact: of the lines with a citizen (a CPR hash), the share where the same citizen
-  had a contact about the same service in the 14 days before.
+- re-contact: of the lines with a citizen (a CPR hash) when recorded, the share where the same
+  citizen had a contact about the same service in the 14 days before (decided when recorded).
 - no-show: of the tickets called in the period, the share recorded as not showing up.
 - satisfaction: the mean face (1–5) and answers per contact.
 - library staff's share of authority work: of the AUTHORITY lines, those handled by LIBRARY staff.
 """
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from django.db import connection
-from django.db.models import Aggregate, Avg, Count, Exists, FloatField, OuterRef, Q
-from django.db.models.functions import ExtractHour
+import numpy as np
+from django.db.models import Aggregate, FloatField
 from django.utils import timezone
 
 from skranke.catalogue.models import Kind, Service
-from skranke.contacts.models import Contact, ContactService, Outcome, SatisfactionResponse
-from skranke.insights.stats import percentile
+from skranke.contacts.models import CallDay, ContactDay, ServiceDay
+from skranke.insights.rollup import COUNTS, Days, added_up, days_of
 from skranke.organisation.models import Area, Site, StaffGroup
-from skranke.queues.models import Channel, Status, Ticket
+from skranke.queues.models import Channel
 
-RECONTACT_WINDOW = dt.timedelta(days=14)
-
-# Dimension -> the field on Contact that groups by it (ContactService reaches it through "contact__").
+# Dimension -> the field of the roll-up rows that groups by it ("service" is ServiceDay's, the rest ContactDay's).
 DIMENSIONS = {
     "site": "site",
     "area": "area",
     "staff_group": "staff_group",
     "channel": "channel",
-    "service": None,  # a line's own service
+    "service": "service_id",
 }
 
 
@@ -132,144 +128,122 @@ class Percentile(Aggregate):
         super().__init__(expression, p=float(p), **extra)
 
 
-def _grouped(queryset, key: str | None, **aggregates) -> list[dict]:
-    """One dict per value of `key` (with the key under its name), or one dict for the whole when `key` is None."""
-    if key is None:
-        return [queryset.aggregate(**aggregates)]
-    return list(queryset.values(key).order_by().annotate(**aggregates))
+# -- the figures ------------------------------------------------------------------------------
+
+
+@dataclass
+class _Sums:
+    """A group's counts and times while its roll-up rows are added together."""
+
+    figures: Figures
+    face_total: int = 0
+    waits: list = field(default_factory=list)
+    service_times: list = field(default_factory=list)
+
+    def add(self, counts: list[int], waits: np.ndarray, service_times: np.ndarray) -> None:
+        f = self.figures
+        lines, resolved, referred, follow_up, not_possible, with_citizen, recontacts, answers, face_total = counts
+        f.lines += lines
+        f.resolved += resolved
+        f.referred += referred
+        f.follow_up += follow_up
+        f.not_possible += not_possible
+        f.with_citizen += with_citizen
+        f.recontacts += recontacts
+        f.answers += answers
+        self.face_total += face_total
+        self.waits.append(waits)
+        self.service_times.append(service_times)
+
+    def done(self) -> Figures:
+        f = self.figures
+        f.satisfaction_mean = self.face_total / f.answers if f.answers else None
+        f.wait_median, f.wait_p90 = _percentiles(self.waits, 0.5, 0.9)
+        (f.service_median,) = _percentiles(self.service_times, 0.5)
+        return f
+
+
+def _percentiles(arrays: list[np.ndarray], *shares: float) -> tuple[float | None, ...]:
+    """The percentiles of all the values together, as stats.percentile takes them, in one pass; None without any."""
+    values = np.concatenate(arrays) if arrays else np.empty(0)
+    if not values.size:
+        return (None,) * len(shares)
+    return tuple(float(v) for v in np.quantile(values, shares))
+
+
+# The groups of the roll-up rows the dimensions other than "service" are added up from.
+CONTACT_KEYS = ("site", "area", "staff_group", "channel")
+CALL_KEYS = ("site", "area", "channel")  # a ticket has no staff group yet when it is called
 
 
 def kpis(*, municipality, period: Period, by: str | None = None, site: Site | None = None) -> list[Figures]:
     """The figures for `period`, one row per group of `by` (or one row for the whole), largest groups first."""
-    if by is not None and by not in DIMENSIONS:
-        raise ValueError(f"Unknown dimension: {by}")
-    contacts = Contact.objects.filter(
-        site__municipality=municipality, finished_at__gte=period.start, finished_at__lt=period.end
-    )
-    if site is not None:
-        contacts = contacts.filter(site=site)
-    lines = ContactService.objects.filter(contact__in=contacts)
-    line_key = "service" if by == "service" else (f"contact__{DIMENSIONS[by]}" if by else None)
-    rows: dict[object, Figures] = {}
+    return kpis_by(municipality=municipality, period=period, dimensions=[by], site=site)[by]
 
-    def row(key) -> Figures:
-        return rows.setdefault(key, Figures(key=key))
 
-    earlier = ContactService.objects.filter(
-        service=OuterRef("service"),
-        contact__citizen=OuterRef("contact__citizen"),
-        contact__finished_at__lt=OuterRef("contact__finished_at"),
-        contact__finished_at__gte=OuterRef("contact__finished_at") - RECONTACT_WINDOW,
-    )
-    line_figures = _grouped(
-        lines.annotate(again=Exists(earlier)),
-        line_key,
-        n=Count("pk"),
-        contact_count=Count("contact", distinct=True),
-        resolved=Count("pk", filter=Q(outcome=Outcome.RESOLVED)),
-        referred=Count("pk", filter=Q(outcome=Outcome.REFERRED)),
-        follow_up=Count("pk", filter=Q(outcome=Outcome.FOLLOW_UP)),
-        not_possible=Count("pk", filter=Q(outcome=Outcome.NOT_POSSIBLE)),
-        with_citizen=Count("pk", filter=Q(contact__citizen__isnull=False)),
-        recontacts=Count("pk", filter=Q(contact__citizen__isnull=False, again=True)),
-        authority=Count("pk", filter=Q(service__kind=Kind.AUTHORITY)),
-        authority_by_library=Count(
-            "pk", filter=Q(service__kind=Kind.AUTHORITY, contact__staff_group=StaffGroup.LIBRARY)
-        ),
-    )
-    for values in line_figures:
-        if not values["n"]:
-            continue
-        figures = row(values.get(line_key) if line_key else None)
-        figures.lines, figures.contacts = values["n"], values["contact_count"]
-        for name in (
-            "resolved",
-            "referred",
-            "follow_up",
-            "not_possible",
-            "with_citizen",
-            "recontacts",
-            "authority",
-            "authority_by_library",
-        ):
-            setattr(figures, name, values[name])
+def kpis_by(
+    *, municipality, period: Period, dimensions: list[str | None], site: Site | None = None
+) -> dict[str | None, list[Figures]]:
+    """kpis() for several dimensions (None: the whole) at once, reading the roll-up once for all but "service"."""
+    for by in dimensions:
+        if by is not None and by not in DIMENSIONS:
+            raise ValueError(f"Unknown dimension: {by}")
+    days = days_of(municipality=municipality, period=period, site=site)
+    result = {}
+    others = [by for by in dimensions if by != "service"]
+    if others:
+        contacts = added_up(ContactDay, list(CONTACT_KEYS), days, ("contacts", "authority", *COUNTS))
+        calls = added_up(CallDay, list(CALL_KEYS), days, ("called", "no_shows"), ())
+        for by in others:
+            result[by] = _by_contact(by, contacts, calls)
+    if "service" in dimensions:
+        result["service"] = _by_service(days)
+    return result
 
-    _times(rows, contacts=contacts, lines=lines, by=by, line_key=line_key)
-    _satisfaction(rows, contacts=contacts, lines=lines, by=by, line_key=line_key)
-    _no_shows(rows, municipality=municipality, period=period, by=by, site=site)
+
+def _by_contact(by: str | None, contacts: dict, calls: dict) -> list[Figures]:
+    groups: dict[object, _Sums] = {}
     if by is None:
-        row(None)  # the whole: one row even for a period without contacts
+        groups[None] = _Sums(Figures(key=None))  # the whole: one row even for a period without contacts
+    at = CONTACT_KEYS.index(by) if by else None
+    for values, (count, authority, *counts, waits, service_times) in contacts.items():
+        key = values[at] if by else None
+        sums = groups.setdefault(key, _Sums(Figures(key=key)))
+        sums.add(counts, waits, service_times)
+        sums.figures.contacts += count
+        sums.figures.authority += authority
+        if values[CONTACT_KEYS.index("staff_group")] == StaffGroup.LIBRARY:
+            sums.figures.authority_by_library += authority
+    if by in (None, *CALL_KEYS):
+        at = CALL_KEYS.index(by) if by else None
+        for values, (called, no_shows) in calls.items():
+            key = values[at] if by else None
+            f = groups.setdefault(key, _Sums(Figures(key=key))).figures
+            f.tickets_called += called
+            f.no_shows += no_shows
+    return _finished(groups, by)
+
+
+def _by_service(days: Days) -> list[Figures]:
+    groups: dict[object, _Sums] = {}
+    grouped = added_up(ServiceDay, ["service_id", "staff_group"], days, COUNTS)
+    services = Service.objects.in_bulk({service_id for service_id, _group in grouped})
+    for (service_id, staff_group), (*counts, waits, service_times) in grouped.items():
+        sums = groups.setdefault(service_id, _Sums(Figures(key=service_id)))
+        sums.add(counts, waits, service_times)
+        lines = counts[0]
+        sums.figures.contacts += lines  # a contact has a service once
+        if services[service_id].kind == Kind.AUTHORITY:
+            sums.figures.authority += lines
+            if staff_group == StaffGroup.LIBRARY:
+                sums.figures.authority_by_library += lines
+    return _finished(groups, "service")
+
+
+def _finished(groups: dict[object, _Sums], by: str | None) -> list[Figures]:
+    rows = {key: sums.done() for key, sums in groups.items()}
     _label(rows, by)
     return sorted(rows.values(), key=lambda f: (-f.contacts, str(f.label)))
-
-
-def _contact_key(by: str | None) -> str | None:
-    return DIMENSIONS[by] if by and by != "service" else None
-
-
-def _times(rows, *, contacts, lines, by, line_key) -> None:
-    """Median and 90th percentile of the wait, median service time, per group."""
-    # Per contact, not per line; by service, a contact counts for each of its services.
-    source, key = (lines, line_key) if by == "service" else (contacts, _contact_key(by))
-    prefix = "contact__" if by == "service" else ""
-    wait, service = f"{prefix}wait_seconds", f"{prefix}service_seconds"
-    if connection.vendor == "postgresql":
-        for values in _grouped(
-            source,
-            key,
-            wait_median=Percentile(wait, 0.5, filter=Q(**{f"{wait}__isnull": False})),
-            wait_p90=Percentile(wait, 0.9, filter=Q(**{f"{wait}__isnull": False})),
-            service_median=Percentile(service, 0.5),
-        ):
-            if values["service_median"] is None:
-                continue
-            group = values.get(key) if key else None
-            figures = rows.setdefault(group, Figures(key=group))
-            figures.wait_median, figures.wait_p90 = values["wait_median"], values["wait_p90"]
-            figures.service_median = values["service_median"]
-        return
-    waits: dict[object, list[int]] = {}
-    services: dict[object, list[int]] = {}
-    for group, wait_seconds, service_seconds in source.values_list(key or "pk", wait, service):
-        group = group if key else None
-        services.setdefault(group, []).append(service_seconds)
-        if wait_seconds is not None:
-            waits.setdefault(group, []).append(wait_seconds)
-    for group, values in services.items():
-        figures = rows.setdefault(group, Figures(key=group))
-        figures.service_median = percentile(values, 0.5)
-        figures.wait_median = percentile(waits.get(group, []), 0.5)
-        figures.wait_p90 = percentile(waits.get(group, []), 0.9)
-
-
-def _satisfaction(rows, *, contacts, lines, by, line_key) -> None:
-    answers = SatisfactionResponse.objects.filter(contact__in=contacts)
-    contact_key = _contact_key(by)
-    key = "contact__lines__service" if by == "service" else (f"contact__{contact_key}" if contact_key else None)
-    for values in _grouped(answers, key, n=Count("pk"), mean=Avg("face")):
-        if not values["n"]:
-            continue
-        group = values.get(key) if key else None
-        figures = rows.setdefault(group, Figures(key=group))
-        figures.answers, figures.satisfaction_mean = values["n"], values["mean"]
-
-
-def _no_shows(rows, *, municipality, period, by, site) -> None:
-    """Tickets called in the period (by the called time) and how many of them did not show up."""
-    key = {None: None, "site": "queue__site", "area": "queue__area", "channel": "channel"}.get(by, False)
-    if key is False:  # a ticket has no staff group yet when it is called, and may carry several services
-        return
-    tickets = Ticket.objects.filter(
-        queue__site__municipality=municipality, called_at__gte=period.start, called_at__lt=period.end
-    )
-    if site is not None:
-        tickets = tickets.filter(queue__site=site)
-    for values in _grouped(tickets, key, called=Count("pk"), no_shows=Count("pk", filter=Q(status=Status.NO_SHOW))):
-        if not values["called"]:
-            continue
-        group = values.get(key) if key else None
-        figures = rows.setdefault(group, Figures(key=group))
-        figures.tickets_called, figures.no_shows = values["called"], values["no_shows"]
 
 
 def _label(rows, by) -> None:
@@ -298,28 +272,15 @@ class Hour:
 
 def wait_by_hour(*, municipality, period: Period, site: Site | None = None, area: str | None = None) -> list[Hour]:
     """The wait over the day: per hour the citizens took their tickets, how many and how long they waited."""
-    contacts = Contact.objects.filter(
-        site__municipality=municipality,
-        finished_at__gte=period.start,
-        finished_at__lt=period.end,
-        ticket__isnull=False,
-        wait_seconds__isnull=False,
-    )
-    if site is not None:
-        contacts = contacts.filter(site=site)
-    if area is not None:
-        contacts = contacts.filter(area=area)
-    contacts = contacts.annotate(hour=ExtractHour("ticket__issued_at"))
-    if connection.vendor == "postgresql":
-        rows = _grouped(
-            contacts,
-            "hour",
-            n=Count("pk"),
-            median=Percentile("wait_seconds", 0.5),
-            p90=Percentile("wait_seconds", 0.9),
-        )
-        return [Hour(r["hour"], r["n"], r["median"], r["p90"]) for r in sorted(rows, key=lambda r: r["hour"])]
-    waits: dict[int, list[int]] = {}
-    for hour, wait in contacts.values_list("hour", "wait_seconds"):
-        waits.setdefault(hour, []).append(wait)
-    return [Hour(h, len(w), percentile(w, 0.5), percentile(w, 0.9)) for h, w in sorted(waits.items())]
+    days = days_of(municipality=municipality, period=period, site=site)
+    where = {} if area is None else {"area": area}
+    grouped = added_up(ContactDay, [], days, (), ("waits", "wait_hours"), aligned=True, **where)
+    if not grouped:
+        return []
+    ((waits, hours),) = grouped.values()
+    result = []
+    for hour in range(24):
+        taken = waits[hours == hour]
+        if taken.size:
+            result.append(Hour(hour, int(taken.size), *_percentiles([taken], 0.5, 0.9)))
+    return result

@@ -12,11 +12,13 @@ plain-Danish verdict that says so when there are too few contacts to tell.
 
 from dataclasses import dataclass, field
 
+import numpy as np
 from django.utils.translation import gettext as _
 
 from skranke.catalogue.models import Kind, Service, localized
-from skranke.contacts.models import ContactService, Outcome
+from skranke.contacts.models import ServiceDay
 from skranke.insights.kpis import Period
+from skranke.insights.rollup import added_up, days_of
 from skranke.insights.stats import (
     MedianComparison,
     RateComparison,
@@ -60,7 +62,7 @@ def _lists() -> dict:
 
 @dataclass
 class _Lines:
-    """What one service's lines (or all of them) add up to, per staff group."""
+    """What one service's lines (or all of them) add up to, per staff group; the times as arrays to join."""
 
     lines: dict = field(default_factory=_zeros)
     resolved: dict = field(default_factory=_zeros)
@@ -70,38 +72,40 @@ class _Lines:
 
 
 def quality(*, municipality, period: Period, site=None) -> list[ServiceQuality]:
-    """Every authority service with lines by either group, most lines first; all of them together first."""
-    lines = ContactService.objects.filter(
-        contact__site__municipality=municipality,
-        contact__finished_at__gte=period.start,
-        contact__finished_at__lt=period.end,
-        service__kind=Kind.AUTHORITY,
-        contact__staff_group__in=[LIBRARY, CITIZEN_SERVICE],
+    """Every authority service with lines by either group, most lines first; all of them together first.
+
+    Read from the key figures' daily roll-up (insights.rollup), by service and staff group.
+    """
+    authority = Service.objects.filter(kind=Kind.AUTHORITY).in_bulk()
+    days = days_of(municipality=municipality, period=period, site=site)
+    rows = added_up(
+        ServiceDay,
+        ["service_id", "staff_group"],
+        days,
+        ("lines", "resolved", "referred"),
+        service_id__in=list(authority),
     )
-    if site is not None:
-        lines = lines.filter(contact__site=site)
     groups: dict[int | None, _Lines] = {None: _Lines()}
-    rows = lines.values_list(
-        "service_id", "contact__staff_group", "outcome", "contact__wait_seconds", "contact__service_seconds"
-    )
-    for service_id, group, outcome, wait, seconds in rows.iterator(chunk_size=5000):
+    for (service_id, group), (lines, resolved, referred, waits, seconds) in rows.items():
+        if group not in (LIBRARY, CITIZEN_SERVICE):
+            continue
         for key in (None, service_id):
             counted = groups.setdefault(key, _Lines())
-            counted.lines[group] += 1
-            counted.resolved[group] += outcome == Outcome.RESOLVED
-            counted.referred[group] += outcome == Outcome.REFERRED
-            if wait is not None:
-                counted.waits[group].append(wait)
+            counted.lines[group] += lines
+            counted.resolved[group] += resolved
+            counted.referred[group] += referred
+            counted.waits[group].append(waits)
             counted.services[group].append(seconds)
-    services = Service.objects.in_bulk([k for k in groups if k is not None])
     result = [_service_quality(None, _("Alle myndighedsopgaver"), groups[None])]
     ordered = sorted((k for k in groups if k is not None), key=lambda k: -sum(groups[k].lines.values()))
-    result += [_service_quality(services[k], localized(services[k], "name"), groups[k]) for k in ordered]
+    result += [_service_quality(authority[k], localized(authority[k], "name"), groups[k]) for k in ordered]
     return result
 
 
 def _service_quality(service, name: str, counted: _Lines) -> ServiceQuality:
     a, b = LIBRARY, CITIZEN_SERVICE
+    waits = {group: np.concatenate(arrays) if arrays else () for group, arrays in counted.waits.items()}
+    services = {group: np.concatenate(arrays) if arrays else () for group, arrays in counted.services.items()}
     comparisons = [
         (
             "first_contact_resolution",
@@ -115,8 +119,8 @@ def _service_quality(service, name: str, counted: _Lines) -> ServiceQuality:
                 counted.referred[a], counted.lines[a], counted.referred[b], counted.lines[b], higher_is_better=False
             ),
         ),
-        ("wait", _("Ventetid (median)"), compare_medians(counted.waits[a], counted.waits[b])),
-        ("service_time", _("Tid ved skranken (median)"), compare_medians(counted.services[a], counted.services[b])),
+        ("wait", _("Ventetid (median)"), compare_medians(waits[a], waits[b])),
+        ("service_time", _("Tid ved skranken (median)"), compare_medians(services[a], services[b])),
     ]
     return ServiceQuality(
         service=service,

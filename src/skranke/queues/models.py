@@ -120,7 +120,12 @@ class Ticket(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["queue", "day", "number"], name="queues_ticket_unique_number"),
         ]
-        indexes = [models.Index(fields=["queue", "status", "issued_at"], name="queues_ticket_waiting")]
+        indexes = [
+            models.Index(fields=["queue", "status", "issued_at"], name="queues_ticket_waiting"),
+            # A period's tickets of a queue: by issue (staffing, the estimate's accuracy), by call (no-shows).
+            models.Index(fields=["queue", "issued_at"], name="queues_ticket_issued"),
+            models.Index(fields=["queue", "called_at"], name="queues_ticket_called"),
+        ]
 
     def __str__(self):
         return self.label

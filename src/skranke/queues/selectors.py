@@ -4,12 +4,14 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 
+from django.db import connection
 from django.db.models import Count, Min, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from skranke.catalogue.models import Service, localized
-from skranke.organisation.models import Area, Counter, ServiceOverride, Site, StaffMember
+from skranke.organisation.models import Area, Counter, Municipality, ServiceOverride, Site, StaffMember
 from skranke.queues.models import PRESENCE_TIMEOUT, CounterPresence, Queue, Status, Ticket, TicketService
+from skranke.queues.sql import Columns, column, placeholders, statement, table
 
 
 def _open_presences(site: Site, now: dt.datetime) -> QuerySet[CounterPresence]:
@@ -139,19 +141,80 @@ def kiosk_menu(*, site: Site, now: dt.datetime | None = None) -> KioskMenu:
     return KioskMenu(groups=groups, queue_of=queue_of)
 
 
+_QUEUE = Columns(Queue)
+_SERVICE = Columns(Service)
+_SITE = Columns(Site)
+_MUNICIPALITY = Columns(Municipality)
+# Ids beyond a bigint cannot name a row (and SQLite refuses them as parameters).
+_MAX_ID = 2**63 - 1
+
+
+@statement
+def _active_site_sql() -> str:
+    return (
+        f"SELECT {_SITE.select('s')}, {_MUNICIPALITY.select('m')} FROM {table(Site)} s "
+        f"JOIN {table(Municipality)} m ON m.{column(Municipality, 'id')} = s.{column(Site, 'municipality')} "
+        f"WHERE s.{column(Site, 'id')} = %s AND s.{column(Site, 'active')} = %s"
+    )
+
+
+def active_site(site_id: int) -> Site | None:
+    """The active site `site_id` with its municipality loaded (as select_related would), or None.
+
+    Hand-written SQL: every kiosk request starts with it, and the ORM's
+    select_related query cost 0.63 ms of CPU per call in Python against 0.17 ms
+    for this (PostgreSQL; see `queues.sql`).
+    """
+    if not 0 < site_id <= _MAX_ID:
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute(_active_site_sql(), [site_id, True])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    site = _SITE.make(row)
+    Site.municipality.field.set_cached_value(site, _MUNICIPALITY.make(row, _SITE.width))
+    return site
+
+
+@statement
+def _queues_for_services_sql(keys: int) -> str:
+    through = Queue.services.through
+    return (
+        f"SELECT {_QUEUE.select('q')}, {_SERVICE.select('s')} FROM {table(through)} qs "
+        f"JOIN {table(Queue)} q ON q.{column(Queue, 'id')} = qs.{column(through, 'queue')} "
+        f"JOIN {table(Service)} s ON s.{column(Service, 'id')} = qs.{column(through, 'service')} "
+        f"WHERE q.{column(Queue, 'site')} = %s AND q.{column(Queue, 'active')} = %s "
+        f"AND s.{column(Service, 'retired')} = %s AND s.{column(Service, 'key')} IN ({placeholders(keys)}) "
+        f"ORDER BY q.{column(Queue, 'letter')}"
+    )
+
+
 def queues_for_services(*, site: Site, keys: list[str]) -> dict[str, tuple[Queue, Service]]:
     """Service key -> (the open queue of the site that serves it, the service); the first queue by letter,
-    as the kiosk menu shows. Retired services are left out."""
+    as the kiosk menu shows. Retired services are left out. Each queue's `site` is the `site` given.
+
+    Hand-written SQL, one query: the kiosk asks it for every ticket, and the ORM's
+    select_related query over the queue-service table cost 1.59 ms of CPU per call
+    in Python (22 % of the kiosk's ticket request) against 0.16 ms for this
+    (PostgreSQL; see `queues.sql`).
+    """
+    if not keys:
+        return {}
+    with connection.cursor() as cursor:
+        cursor.execute(_queues_for_services_sql(len(keys)), [site.pk, True, False, *keys])
+        rows = cursor.fetchall()
     found: dict[str, tuple[Queue, Service]] = {}
-    rows = (
-        Queue.services.through.objects.filter(
-            queue__site=site, queue__active=True, service__key__in=keys, service__retired=False
-        )
-        .select_related("queue__site__municipality", "service")
-        .order_by("queue__letter")
-    )
+    queues: dict[int, Queue] = {}
     for row in rows:
-        found.setdefault(row.service.key, (row.queue, row.service))
+        service = _SERVICE.make(row, _QUEUE.width)
+        if service.key in found:
+            continue
+        queue = queues.get(row[0])
+        if queue is None:
+            queue = queues[row[0]] = _QUEUE.make(row)
+            queue.site = site
+        found[service.key] = (queue, service)
     return found
 
 

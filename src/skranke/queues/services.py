@@ -12,23 +12,19 @@ from django.core.validators import validate_email
 from django.db import connection, transaction
 from django.db.models import (
     Case,
-    Count,
-    Exists,
     F,
-    IntegerField,
     Q,
-    Subquery,
     Value,
     When,
     prefetch_related_objects,
 )
-from django.db.models.functions import Coalesce, Greatest
+from django.db.models.functions import Greatest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from skranke.catalogue.models import Service, localized
 from skranke.errors import SkrankeError
-from skranke.organisation.models import Counter, OpeningHours, ServiceOverride, StaffMember
+from skranke.organisation.models import Counter, Municipality, OpeningHours, ServiceOverride, Site, StaffMember
 from skranke.organisation.policy import check
 from skranke.organisation.selectors import override_for, prefetch_for_policy
 from skranke.organisation.services import policy_enforce
@@ -43,6 +39,7 @@ from skranke.queues.models import (
     TicketDay,
     TicketService,
 )
+from skranke.queues.sql import Columns, column, for_update, insert, placeholders, statement, table, update
 
 MOVES: dict[str, set[str]] = {
     Status.WAITING: {Status.CALLED, Status.CANCELLED, Status.TRANSFERRED},
@@ -67,13 +64,63 @@ def _move(ticket: Ticket, to: str) -> None:
     ticket.status = to
 
 
-def _locked(ticket: Ticket) -> Ticket:
-    # With what finishing reads next (the counter, its site and municipality), so it costs no further queries.
+_TICKET = Columns(Ticket)
+_QUEUE = Columns(Queue)
+_SITE = Columns(Site)
+_MUNICIPALITY = Columns(Municipality)
+_COUNTER = Columns(Counter)
+
+
+# The row of `_locked`: the ticket, its queue, site and municipality, its counter, site and municipality.
+_LOCKED_ROW = (_TICKET, _QUEUE, _SITE, _MUNICIPALITY, _COUNTER, _SITE, _MUNICIPALITY)
+
+
+@statement
+def _locked_sql() -> str:
+    municipality, site = column(Site, "municipality"), column(Counter, "site")
     return (
-        Ticket.objects.select_for_update(of=("self",))
-        .select_related("queue__site__municipality", "counter__site__municipality")
-        .get(pk=ticket.pk)
+        f"SELECT {_TICKET.select('t')}, {_QUEUE.select('q')}, {_SITE.select('qs')}, {_MUNICIPALITY.select('qm')}, "
+        f"{_COUNTER.select('c')}, {_SITE.select('cs')}, {_MUNICIPALITY.select('cm')} "
+        f"FROM {table(Ticket)} t "
+        f"JOIN {table(Queue)} q ON q.{column(Queue, 'id')} = t.{column(Ticket, 'queue')} "
+        f"JOIN {table(Site)} qs ON qs.{column(Site, 'id')} = q.{column(Queue, 'site')} "
+        f"JOIN {table(Municipality)} qm ON qm.{column(Municipality, 'id')} = qs.{municipality} "
+        f"LEFT OUTER JOIN {table(Counter)} c ON c.{column(Counter, 'id')} = t.{column(Ticket, 'counter')} "
+        f"LEFT OUTER JOIN {table(Site)} cs ON cs.{column(Site, 'id')} = c.{site} "
+        f"LEFT OUTER JOIN {table(Municipality)} cm ON cm.{column(Municipality, 'id')} = cs.{municipality} "
+        f"WHERE t.{column(Ticket, 'id')} = %s{for_update('t')}"
     )
+
+
+def _locked(ticket: Ticket) -> Ticket:
+    """The ticket read afresh, its row locked until the transaction ends; Ticket.DoesNotExist once it is gone.
+
+    Loaded with it, as select_related would: its queue with the queue's site and
+    municipality, and its counter (None before a call) with that counter's site and
+    municipality: what the moves and finishing read next, so they cost no further query.
+    Hand-written SQL (FOR UPDATE OF the ticket alone, as select_for_update(of=("self",))):
+    every call → finish cycle locks the ticket it finishes, and the ORM's select_related
+    query over seven tables cost 2.56 ms of CPU per call in Python against 0.54 ms for
+    this, most of which is making the seven objects (PostgreSQL; see `queues.sql`).
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(_locked_sql(), [ticket.pk])
+        row = cursor.fetchone()
+    if row is None:
+        raise Ticket.DoesNotExist("Ticket matching query does not exist.")
+    parts, start = [], 0
+    for columns in _LOCKED_ROW:
+        parts.append(columns.make(row, start))
+        start += columns.width
+    fresh, queue, queue_site, queue_municipality, counter, counter_site, counter_municipality = parts
+    Site.municipality.field.set_cached_value(queue_site, queue_municipality)
+    Queue.site.field.set_cached_value(queue, queue_site)
+    Ticket.queue.field.set_cached_value(fresh, queue)
+    if counter is not None:
+        Site.municipality.field.set_cached_value(counter_site, counter_municipality)
+        Counter.site.field.set_cached_value(counter, counter_site)
+    Ticket.counter.field.set_cached_value(fresh, counter)
+    return fresh
 
 
 def clean_phone(raw: str) -> str:
@@ -99,38 +146,47 @@ def clean_email(raw: str) -> str:
     return value
 
 
-def _open_at(queue: Queue, at: dt.datetime) -> Q:
-    local = timezone.localtime(at)
-    return Q(
-        site=queue.site_id, area=queue.area, weekday=local.weekday(), opens__lte=local.time(), closes__gt=local.time()
-    )
+@statement
+def _issue_state_sql(services: int) -> str:
+    hours, through = OpeningHours, Queue.services.through
+    selects = [
+        f"EXISTS (SELECT 1 FROM {table(hours)} h WHERE h.{column(hours, 'site')} = %s "
+        f"AND h.{column(hours, 'area')} = %s AND h.{column(hours, 'weekday')} = %s "
+        f"AND h.{column(hours, 'opens')} <= %s AND h.{column(hours, 'closes')} > %s)"
+    ]
+    if services:
+        ids = placeholders(services)
+        selects += [
+            f"(SELECT COUNT(*) FROM {table(through)} qs WHERE qs.{column(through, 'queue')} = %s "
+            f"AND qs.{column(through, 'service')} IN ({ids}))",
+            f"EXISTS (SELECT 1 FROM {table(ServiceOverride)} o "
+            f"WHERE o.{column(ServiceOverride, 'municipality')} = %s "
+            f"AND o.{column(ServiceOverride, 'service')} IN ({ids}) AND o.{column(ServiceOverride, 'enabled')} = %s)",
+        ]
+    return f"SELECT {', '.join(selects)} FROM {table(Queue)} q WHERE q.{column(Queue, 'id')} = %s"
 
 
 def _issue_state(*, queue: Queue, services: list[Service], now: dt.datetime) -> tuple[bool, bool]:
     """(the queue's area is open now, it serves all these services and none is switched off): one query.
 
     The kiosk asks this for every ticket; `_refuse_services` finds which service is the matter.
+    Hand-written SQL: the ORM's query (Exists, Subquery, Coalesce) cost 2.0 ms of CPU
+    per call in Python, 31 % of the kiosk's ticket request, against 0.18 ms for this
+    (PostgreSQL; see `queues.sql`). Raises Queue.DoesNotExist for a queue that is gone,
+    as the ORM's get() did.
     """
-    ids = {s.pk for s in services}
-    open_now, served, switched_off = (
-        Queue.objects.filter(pk=queue.pk)
-        .values_list(
-            Exists(OpeningHours.objects.filter(_open_at(queue, now))),
-            Coalesce(
-                Subquery(
-                    Queue.services.through.objects.filter(queue=queue.pk, service__in=ids)
-                    .values("queue")
-                    .annotate(n=Count("pk"))
-                    .values("n")
-                ),
-                0,
-            ),
-            Exists(
-                ServiceOverride.objects.filter(municipality=queue.site.municipality_id, service__in=ids, enabled=False)
-            ),
-        )
-        .get()
-    )
+    ids = sorted({s.pk for s in services})
+    local = timezone.localtime(now)
+    at = connection.ops.adapt_timefield_value(local.time())
+    params = [queue.site_id, queue.area, local.weekday(), at, at]
+    if ids:
+        params += [queue.pk, *ids, queue.site.municipality_id, *ids, False]
+    with connection.cursor() as cursor:
+        cursor.execute(_issue_state_sql(len(ids)), [*params, queue.pk])
+        row = cursor.fetchone()
+    if row is None:
+        raise Queue.DoesNotExist("Queue matching query does not exist.")
+    open_now, served, switched_off = (bool(row[0]), row[1], bool(row[2])) if ids else (bool(row[0]), 0, False)
     return open_now, served == len(ids) and not switched_off and not any(s.retired for s in services)
 
 
@@ -189,7 +245,7 @@ def ticket_issue(
     # Asked before the day's number is locked, so its queries do not hold up the other kiosks.
     estimate = estimate_new(queue=queue, services=services, channel=channel, now=now)
     day = timezone.localdate(now)
-    ticket = Ticket.objects.create(
+    ticket = Ticket(
         queue=queue,
         day=day,
         number=_next_number(queue=queue, day=day),
@@ -203,9 +259,30 @@ def ticket_issue(
         ahead_at_issue=estimate.position - 1,
         open_counters_at_issue=estimate.open_counters,
     )
-    TicketService.objects.bulk_create(
-        TicketService(ticket=ticket, service=service, position=index) for index, service in enumerate(services)
-    )
+    return _insert_ticket(ticket, services)
+
+
+@statement
+def _lines_sql(lines: int) -> str:
+    columns = ", ".join(column(TicketService, name) for name in ("ticket", "service", "position"))
+    return f"INSERT INTO {table(TicketService)} ({columns}) VALUES {', '.join([f'({placeholders(3)})'] * lines)}"
+
+
+def _insert_ticket(ticket: Ticket, services: list[Service]) -> Ticket:
+    """Save the new `ticket` and its service lines, in the order asked for: two INSERTs.
+
+    Hand-written SQL (`sql.insert` and one multi-row INSERT): Ticket.objects.create
+    and TicketService.objects.bulk_create cost 1.04 ms of CPU per ticket in Python
+    against 0.51 ms for these (PostgreSQL; see `queues.sql`). The lines' own ids are
+    not read back: nothing keeps the line objects.
+    """
+    insert(ticket)
+    if services:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                _lines_sql(len(services)),
+                [value for index, service in enumerate(services) for value in (ticket.pk, service.pk, index)],
+            )
     return ticket
 
 
@@ -228,11 +305,110 @@ def _next_number(*, queue: Queue, day: dt.date) -> int:
         return cursor.fetchone()[0]
 
 
-def _refused_services(*, staff: StaffMember, counter: Counter, queues, at: dt.datetime) -> set[int]:
-    """The services of these queues the policy check refuses this staff member at this counter."""
+# The fields organisation.policy.check reads of a service; the others are left deferred.
+_POLICY_SERVICE = Columns(Service, ["id", "key", "kind", "name_da", "name_en", "retired"])
+
+
+@statement
+def _area_services_sql() -> str:
+    through = Queue.services.through
+    return (
+        f"SELECT DISTINCT {_POLICY_SERVICE.select('s')} FROM {table(Service)} s "
+        f"JOIN {table(through)} qs ON qs.{column(through, 'service')} = s.{column(Service, 'id')} "
+        f"JOIN {table(Queue)} q ON q.{column(Queue, 'id')} = qs.{column(through, 'queue')} "
+        f"WHERE q.{column(Queue, 'site')} = %s AND q.{column(Queue, 'area')} = %s AND q.{column(Queue, 'active')} = %s"
+    )
+
+
+def _area_services(*, site_id: int, area: str) -> list[Service]:
+    """Each service of the site's active queues of `area` once, with the fields the policy check reads.
+
+    Hand-written SQL: every call asks it, and the ORM's DISTINCT query through the
+    queue-service table (every column of every service) cost 1.95 ms of CPU per call
+    in Python against 0.35 ms for this (PostgreSQL; see `queues.sql`).
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(_area_services_sql(), [site_id, area, True])
+        return [_POLICY_SERVICE.make(row) for row in cursor.fetchall()]
+
+
+def _refused_services(*, staff: StaffMember, counter: Counter, at: dt.datetime) -> set[int]:
+    """The services of the active queues of the counter's site and area the policy check refuses the staff member."""
     prefetch_for_policy(staff)
-    services = Service.objects.filter(queues__in=queues).distinct()
+    services = _area_services(site_id=counter.site_id, area=counter.area)
     return {s.pk for s in services if not check(staff=staff, service=s, counter=counter, at=at)}
+
+
+@statement
+def _lock_staff_sql() -> str:
+    return (
+        f"SELECT (SELECT t.{column(Ticket, 'id')} FROM {table(Ticket)} t "
+        f"WHERE t.{column(Ticket, 'staff')} = %s AND t.{column(Ticket, 'day')} = %s "
+        f"AND t.{column(Ticket, 'status')} IN (%s, %s) "
+        f"ORDER BY t.{column(Ticket, 'issued_at')}, t.{column(Ticket, 'id')} LIMIT 1) "
+        f"FROM {table(StaffMember)} m WHERE m.{column(StaffMember, 'id')} = %s{for_update('m')}"
+    )
+
+
+def _lock_staff(*, staff: StaffMember, day: dt.date) -> int | None:
+    """Lock the staff member's row until the transaction ends; the id of the ticket they have called or
+    are serving on `day` (the first by issue time), else None. One query.
+
+    Hand-written SQL: every call asks it, and the ORM's query (a Subquery under
+    select_for_update, joined for StaffMember's default ordering) cost 1.77 ms of CPU
+    per call in Python against 0.23 ms for this (PostgreSQL; see `queues.sql`).
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _lock_staff_sql(),
+            [staff.user_id, connection.ops.adapt_datefield_value(day), Status.CALLED, Status.SERVING, staff.pk],
+        )
+        row = cursor.fetchone()
+    if row is None:
+        raise StaffMember.DoesNotExist("StaffMember matching query does not exist.")
+    return row[0]
+
+
+@statement
+def _next_waiting_sql(refused: int) -> str:
+    through = TicketService
+    excluded = (
+        f"AND NOT (t.{column(Ticket, 'id')} IN (SELECT ts.{column(through, 'ticket')} FROM {table(through)} ts "
+        f"WHERE ts.{column(through, 'service')} IN ({placeholders(refused)}))) "
+        if refused
+        else ""
+    )
+    return (
+        f"SELECT {_TICKET.select('t')} FROM {table(Ticket)} t "
+        f"WHERE t.{column(Ticket, 'queue')} IN (SELECT q.{column(Queue, 'id')} FROM {table(Queue)} q "
+        f"WHERE q.{column(Queue, 'site')} = %s AND q.{column(Queue, 'area')} = %s "
+        f"AND q.{column(Queue, 'active')} = %s) "
+        f"AND t.{column(Ticket, 'day')} = %s AND t.{column(Ticket, 'status')} = %s {excluded}"
+        f"ORDER BY CASE WHEN t.{column(Ticket, 'channel')} = %s THEN 0 ELSE 1 END, "
+        f"t.{column(Ticket, 'issued_at')}, t.{column(Ticket, 'id')} "
+        f"LIMIT 1{for_update('t', skip_locked=True)}"
+    )
+
+
+def _next_waiting(*, site_id: int, area: str, day: dt.date, refused: set[int]) -> Ticket | None:
+    """The ticket to call: of `day`, waiting, in an active queue of the site's `area`, with none of the
+    `refused` services; checked-in appointments first, then by issue time and id. None when there is none.
+
+    On PostgreSQL the row is taken with FOR UPDATE SKIP LOCKED: a ticket another
+    counter is calling at this moment is passed over, so two counters never get the
+    same ticket (tests/queues/test_concurrency.py). Hand-written SQL: every call asks
+    it, and the ORM's query (annotate, exclude across the lines, select_for_update)
+    cost 3.3 ms of CPU per call in Python against 0.44 ms for this (PostgreSQL; see
+    `queues.sql`).
+    """
+    day_value = connection.ops.adapt_datefield_value(day)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _next_waiting_sql(len(refused)),
+            [site_id, area, True, day_value, Status.WAITING, *sorted(refused), Channel.APPOINTMENT],
+        )
+        row = cursor.fetchone()
+    return None if row is None else _TICKET.make(row)
 
 
 @transaction.atomic
@@ -244,17 +420,11 @@ def ticket_call_next(*, counter: Counter, staff: StaffMember, now: dt.datetime |
     """
     now = now or timezone.now()
     _ensure_same_municipality(counter=counter, staff=staff)
+    day = timezone.localdate(now)
     # One citizen at a time per staff member: with their row locked, a double
     # click or a reload mid-call finds the first call and calls no one else.
     # The lock and the look for their current ticket in one query.
-    mine = Ticket.objects.filter(
-        staff=staff.user_id, day=timezone.localdate(now), status__in=[Status.CALLED, Status.SERVING]
-    )
-    ((current_id,),) = (
-        StaffMember.objects.select_for_update(of=("self",))
-        .filter(pk=staff.pk)
-        .values_list(Subquery(mine.values("pk")[:1]))
-    )
+    current_id = _lock_staff(staff=staff, day=day)
     if current_id is not None:
         current = Ticket.objects.select_related("queue").get(pk=current_id)
         raise SkrankeError(
@@ -262,24 +432,13 @@ def ticket_call_next(*, counter: Counter, staff: StaffMember, now: dt.datetime |
             % {"ticket": current.label},
             code="conflict",
         )
-    queues = Queue.objects.filter(site=counter.site, area=counter.area, active=True)
-    refused = _refused_services(staff=staff, counter=counter, queues=queues, at=now)
-    candidates = (
-        Ticket.objects.filter(queue__in=queues, day=timezone.localdate(now), status=Status.WAITING)
-        .exclude(ticket_services__service__in=refused)
-        .annotate(
-            walk_in=Case(
-                When(channel=Channel.APPOINTMENT, then=Value(0)), default=Value(1), output_field=IntegerField()
-            )
-        )
-        .order_by("walk_in", "issued_at", "pk")
-    )
-    ticket = candidates.select_for_update(skip_locked=True, of=("self",)).first()
+    refused = _refused_services(staff=staff, counter=counter, at=now)
+    ticket = _next_waiting(site_id=counter.site_id, area=counter.area, day=day, refused=refused)
     if ticket is None:
         return None
     _move(ticket, Status.CALLED)
     ticket.counter, ticket.staff, ticket.called_at = counter, staff.user, now
-    ticket.save(update_fields=["status", "counter", "staff", "called_at"])
+    update(ticket, ["status", "counter", "staff", "called_at"])
     return ticket
 
 
@@ -354,7 +513,8 @@ def ticket_done(*, ticket: Ticket, staff: StaffMember, now: dt.datetime | None =
         ticket.started_at = ticket.called_at
     _move(ticket, Status.DONE)
     ticket.finished_at = now or timezone.now()
-    ticket.save(update_fields=["status", "started_at", "finished_at"])
+    # By hand (`sql.update`), as save(update_fields=...) does: 0.14 ms of CPU against its 0.36 ms.
+    update(ticket, ["status", "started_at", "finished_at"])
     return ticket
 
 
@@ -388,7 +548,7 @@ def ticket_transfer(
     _move(ticket, Status.TRANSFERRED)
     ticket.finished_at = now or timezone.now()
     ticket.save(update_fields=["status", "finished_at"])
-    moved = Ticket.objects.create(
+    moved = Ticket(
         queue=to_queue,
         day=ticket.day,
         number=_next_number(queue=to_queue, day=ticket.day),
@@ -405,10 +565,7 @@ def ticket_transfer(
         ahead_at_issue=ticket.ahead_at_issue,
         open_counters_at_issue=ticket.open_counters_at_issue,
     )
-    TicketService.objects.bulk_create(
-        TicketService(ticket=moved, service=service, position=index) for index, service in enumerate(services)
-    )
-    return moved
+    return _insert_ticket(moved, services)
 
 
 @transaction.atomic

@@ -1,0 +1,159 @@
+"""The tools of the walk-in hot path's hand-written SQL: names, rows made into model instances, and plain writes.
+
+Why by hand: the kiosk (`web.views_kiosk.kiosk_take`) and the counter's
+issue → call → finish cycle are CPU-bound (docs/benchmarks.md, "Walk-in counter
+day"), and most of their CPU went on the ORM building and compiling each query
+anew. Measured per call on PostgreSQL (CPU of the Python process, driver
+included, the ORM's query against the hand-written one): 0.6–3.3 ms against
+0.14–0.54 ms. With them (2026-12-03, in-process, CPU of the Python process) the
+kiosk's ticket request went from 10.6 to 3.5 ms and a cycle from 18 to 9 ms, of
+which ticket_finish's contact and audit entry, still through the ORM, are about 4.
+
+The statements are each in a small named function beside their caller, with
+the figure for it, portable between SQLite and PostgreSQL, with every value a
+bound parameter and every table and column name taken from the models' `_meta`
+and quoted by the backend, never from input. Their text is built once per
+backend (`statement`).
+
+Values are read back through the same converters the ORM applies (booleans,
+dates and times from SQLite's text, JSON), and written through the fields'
+own `get_db_prep_save`, so an instance made here is the one the ORM would make.
+"""
+
+import functools
+
+from django.db import DatabaseError, connection
+from django.db.models import Model
+
+
+def statement(build):
+    """Decorator: the SQL text `build(*args)` returns, built once per database vendor and arguments.
+
+    The text depends only on the models' names and the arguments (such as how
+    many values an IN list has), so the hot path does not rebuild it every time.
+    """
+    texts: dict[tuple, str] = {}
+
+    @functools.wraps(build)
+    def text(*args) -> str:
+        key = (connection.vendor, *args)
+        found = texts.get(key)
+        if found is None:
+            found = texts[key] = build(*args)
+        return found
+
+    return text
+
+
+def quote(name: str) -> str:
+    return connection.ops.quote_name(name)
+
+
+def table(model: type[Model]) -> str:
+    """The model's table name, quoted."""
+    return quote(model._meta.db_table)
+
+
+def column(model: type[Model], name: str) -> str:
+    """The column of the model's field `name` (e.g. "queue" → "queue_id"), quoted."""
+    return quote(model._meta.get_field(name).column)
+
+
+def placeholders(count: int) -> str:
+    """`count` bound parameters, comma-separated (for an IN list or a VALUES row)."""
+    return ", ".join(["%s"] * count)
+
+
+def for_update(alias: str, *, skip_locked: bool = False) -> str:
+    """The row-lock clause for the rows of `alias` alone; empty where the database has none (SQLite), as in the ORM."""
+    features = connection.features
+    if not features.has_select_for_update:
+        return ""
+    clause = " FOR UPDATE"
+    if features.has_select_for_update_of:
+        clause += f" OF {alias}"
+    if skip_locked and features.has_select_for_update_skip_locked:
+        clause += " SKIP LOCKED"
+    return clause
+
+
+class Columns:
+    """Some (default: all) concrete fields of a model: their SELECT list, and an instance made from a row of them."""
+
+    def __init__(self, model: type[Model], fields: list[str] | None = None):
+        self.model = model
+        meta = model._meta
+        self.fields = [meta.get_field(name) for name in fields] if fields else list(meta.concrete_fields)
+        self.names = [f.attname for f in self.fields]
+        self.width = len(self.fields)
+        self._converters: dict[str, list] = {}
+
+    def select(self, alias: str) -> str:
+        return ", ".join(f"{alias}.{quote(f.column)}" for f in self.fields)
+
+    def _converters_now(self) -> list:
+        """(position, converters, column) per field that needs converting on this backend, as SQLCompiler finds them."""
+        key = connection.vendor
+        found = self._converters.get(key)
+        if found is None:
+            found = []
+            for position, field in enumerate(self.fields):
+                col = field.get_col(self.model._meta.db_table)
+                converters = connection.ops.get_db_converters(col) + col.get_db_converters(connection)
+                if converters:
+                    found.append((position, converters, col))
+            self._converters[key] = found
+        return found
+
+    def make(self, row, start: int = 0) -> Model | None:
+        """The instance of the row's columns from `start`; None when its primary key is NULL (an outer join's miss)."""
+        values = list(row[start : start + self.width])
+        if values[0] is None and self.fields[0].primary_key:
+            return None
+        for position, converters, col in self._converters_now():
+            value = values[position]
+            for converter in converters:
+                value = converter(value, col, connection)
+            values[position] = value
+        return self.model.from_db(connection.alias, self.names, values)
+
+
+@statement
+def _insert_sql(model: type[Model]) -> str:
+    meta = model._meta
+    fields = [f for f in meta.concrete_fields if f is not meta.auto_field]
+    return (
+        f"INSERT INTO {table(model)} ({', '.join(quote(f.column) for f in fields)}) "
+        f"VALUES ({placeholders(len(fields))}) RETURNING {quote(meta.pk.column)}"
+    )
+
+
+def insert(obj: Model) -> Model:
+    """INSERT one new instance, as `obj.save()` does, and set its primary key from RETURNING (SQLite 3.35+)."""
+    meta = obj._meta
+    values = [
+        f.get_db_prep_save(f.pre_save(obj, True), connection) for f in meta.concrete_fields if f is not meta.auto_field
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(_insert_sql(type(obj)), values)
+        obj.pk = cursor.fetchone()[0]
+    obj._state.adding = False
+    obj._state.db = connection.alias
+    return obj
+
+
+@statement
+def _update_sql(model: type[Model], fields: tuple[str, ...]) -> str:
+    meta = model._meta
+    sets = ", ".join(f"{quote(meta.get_field(name).column)} = %s" for name in fields)
+    return f"UPDATE {table(model)} SET {sets} WHERE {quote(meta.pk.column)} = %s"
+
+
+def update(obj: Model, fields: list[str]) -> None:
+    """UPDATE these fields of one saved instance, as `obj.save(update_fields=fields)` does (and fails as it does)."""
+    meta = obj._meta
+    values = [f.get_db_prep_save(f.pre_save(obj, False), connection) for f in map(meta.get_field, fields)]
+    with connection.cursor() as cursor:
+        cursor.execute(_update_sql(type(obj), tuple(fields)), [*values, obj.pk])
+        if cursor.rowcount != 1:
+            raise DatabaseError("Save with update_fields did not affect any rows.")
