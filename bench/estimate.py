@@ -23,42 +23,18 @@ import argparse
 import datetime as dt
 import os
 import platform
-import re
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+from walkin import code_version, machine, replace_section
 
 ROOT = Path(__file__).resolve().parent.parent
 DOC = ROOT / "docs" / "benchmarks.md"
 HEADING = "## Wait estimate (`bench/estimate.py`)"
 # The last simulated day: fixed, so a run next month gives the same figures.
 END = dt.date(2026, 11, 27)
-
-
-def code_version() -> str:
-    try:
-        commit = subprocess.run(
-            ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True, check=True
-        ).stdout.strip()
-        dirty = subprocess.run(
-            ["git", "status", "--porcelain", "--", "src"], cwd=ROOT, capture_output=True, text=True, check=True
-        ).stdout.strip()
-    except (OSError, subprocess.CalledProcessError):
-        return "code: not a git checkout"
-    return f"code: commit {commit}" + (" with uncommitted changes in src/" if dirty else "")
-
-
-def machine() -> str:
-    cpu = platform.processor() or platform.machine()
-    for line in Path("/proc/cpuinfo").read_text().splitlines():
-        if line.startswith("model name"):
-            cpu = line.split(":", 1)[1].strip()
-            break
-    return (
-        f"{cpu}, {os.cpu_count()} cores, Python {platform.python_version()}, {platform.system()} {platform.release()}"
-    )
 
 
 def setup() -> None:
@@ -99,10 +75,12 @@ def run(days: int, seed: int) -> tuple[list[str], bool]:
     period = Period(END - dt.timedelta(days=days - 1), END)
     rows = estimate_accuracy(municipality=municipality, period=period)
 
+    cpu, cores = machine()
     lines = [
         f"### {dt.date.today().isoformat()}",
         "",
-        f"Machine: {machine()}; SQLite; {code_version()}. Simulated {days} days "
+        f"Machine: {cpu}, {cores} cores, Python {platform.python_version()}, {platform.system()} "
+        f"{platform.release()}; SQLite; {code_version()}. Simulated {days} days "
         f"({period.first.isoformat()} to {END.isoformat()}), seed {seed}: {summary.tickets} tickets, "
         f"{summary.contacts} contacts, {summary.appointments} appointments, in {simulated:.0f} s.",
         "",
@@ -162,16 +140,7 @@ A queue counts from 30 served tickets.
 
 
 def write_section(lines: list[str]) -> None:
-    section = INTRO + "\n" + "\n".join(lines) + "\n"
-    text = DOC.read_text(encoding="utf-8")
-    found = re.search(r"^## Wait estimate.*$", text, flags=re.MULTILINE)
-    if found is None:
-        text = text.rstrip("\n") + "\n\n" + section
-    else:
-        following = re.search(r"^## ", text[found.end() :], flags=re.MULTILINE)
-        end = found.end() + following.start() if following else len(text)
-        text = text[: found.start()] + section + ("\n" if following else "") + text[end:]
-    DOC.write_text(text, encoding="utf-8")
+    replace_section(HEADING, INTRO + "\n" + "\n".join(lines) + "\n")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -223,11 +223,15 @@ def ensure_postgres() -> None:
 KEYS = {name: secrets.token_urlsafe(50) for name in ("SECRET_KEY", "CPR_HASH_KEY", "AUDIT_KEY")}
 
 
-def settings_env(*, debug: bool) -> dict[str, str]:
-    """The environment of the setup commands (debug) and of gunicorn and this process (production)."""
+def settings_env(*, debug: bool, database_url: str = DATABASE_URL, **production: str) -> dict[str, str]:
+    """The environment of the setup commands (debug) and of gunicorn and this process (production).
+
+    `production`: settings added to (or replacing) the production ones, e.g. ALLOWED_HOSTS.
+    The other benchmarks use this too, each with its own database.
+    """
     env = {k: v for k, v in os.environ.items() if k != "DEBUG"}
     env.update(KEYS)
-    env["DATABASE_URL"] = DATABASE_URL
+    env["DATABASE_URL"] = database_url
     env["DJANGO_SETTINGS_MODULE"] = "skranke.settings"
     if debug:
         env["DEBUG"] = "1"
@@ -239,6 +243,7 @@ def settings_env(*, debug: bool) -> dict[str, str]:
             SECURE_COOKIES="0",
             AXES_ENABLED="0",
         )
+        env.update(production)
     return env
 
 
@@ -962,10 +967,13 @@ window, after {WARMUP_SECONDS:g} s of warm-up. Latencies are per cycle or reques
 """
 
 
-def write_section(lines: list[str]) -> None:
-    section = INTRO + "\n" + "\n".join(lines) + "\n"
+def replace_section(heading: str, section: str) -> None:
+    """Put `section` in docs/benchmarks.md in place of the one whose heading starts with `heading`, else at the end.
+
+    The other benchmarks write their sections with this too.
+    """
     text = DOC.read_text(encoding="utf-8")
-    found = re.search(r"^## Walk-in counter day.*$", text, flags=re.MULTILINE)
+    found = re.search(rf"^{re.escape(heading)}.*$", text, flags=re.MULTILINE)
     if found is None:
         text = text.rstrip("\n") + "\n\n" + section
     else:
@@ -973,6 +981,10 @@ def write_section(lines: list[str]) -> None:
         end = found.end() + following.start() if following else len(text)
         text = text[: found.start()] + section + ("\n" if following else "") + text[end:]
     DOC.write_text(text, encoding="utf-8")
+
+
+def write_section(lines: list[str]) -> None:
+    replace_section("## Walk-in counter day", INTRO + "\n" + "\n".join(lines) + "\n")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -21,7 +21,7 @@ from django.utils import timezone
 from skranke.contacts.models import Contact, RolledUpDay, SatisfactionChannel
 from skranke.contacts.services import satisfaction_record
 from skranke.insights import rollup
-from skranke.insights.kpis import Hour, Period, kpis, wait_by_hour
+from skranke.insights.kpis import Hour, Period, kpis, kpis_by, wait_by_hour
 from skranke.insights.stats import percentile
 from skranke.organisation.models import Area, StaffGroup
 from skranke.queues.models import Queue, Status, Ticket
@@ -161,3 +161,11 @@ def test_today_is_counted_and_not_kept(world):
     (whole,) = kpis(municipality=municipality, period=Period(today, today))
     assert (whole.contacts, whole.lines, whole.wait_median) == (1, 1, 60)
     assert not RolledUpDay.objects.filter(day=today).exists()
+
+
+def test_all_the_dashboards_tables_at_once_are_the_same_figures(world):
+    municipality, _services = world
+    dimensions = [None, "service", "area", "staff_group", "channel"]
+    at_once = kpis_by(municipality=municipality, period=PERIOD, dimensions=dimensions)
+    for by in dimensions:
+        assert at_once[by] == kpis(municipality=municipality, period=PERIOD, by=by)

@@ -8,9 +8,11 @@ catalogue version and rebuilt when a new version is loaded.
 
 import threading
 from collections import defaultdict
+from collections.abc import Collection
+from dataclasses import dataclass
 
 from skranke.catalogue.loader import Catalogue
-from skranke.triage.matcher import Matcher, ServiceText
+from skranke.triage.matcher import Match, Matcher, ServiceText
 
 _lock = threading.Lock()
 _cached: tuple[str, Matcher] | None = None
@@ -71,3 +73,34 @@ def matcher() -> Matcher | None:
                 return None
             _cached = (current, Matcher(texts))
         return _cached[1]
+
+
+@dataclass(frozen=True)
+class Offered:
+    """The matcher's answer, limited to the services a municipality or site offers."""
+
+    matches: list[Match]  # best first, at most `limit`; empty when asking staff
+    needs: list[str]  # service keys, when the sentence held more than one need
+    choose: bool  # the best two are close and of different kinds: the citizen chooses
+    ask_staff: bool
+
+
+def triage_offered(text: str, offered: Collection[str], *, limit: int = 3) -> Offered:
+    """What the kiosk and the API answer `text` with: only services in `offered` (keys).
+
+    "Ask staff" when the matcher is unsure, when no catalogue is loaded, or
+    when none of its matches is offered here.
+    """
+    found = matcher()
+    if found is None:
+        return Offered(matches=[], needs=[], choose=False, ask_staff=True)
+    result = found.match(text)
+    matches = [m for m in result.matches if m.service in offered][:limit]
+    needs = [m.service for m in result.needs if m.service in offered]
+    ask_staff = result.ask_staff or not matches
+    return Offered(
+        matches=[] if ask_staff else matches,
+        needs=needs if len(needs) > 1 and not ask_staff else [],
+        choose=result.choose and not ask_staff,
+        ask_staff=ask_staff,
+    )

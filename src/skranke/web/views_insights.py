@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET
 from skranke.insights.accuracy import MIN_TICKETS, estimate_accuracy
 from skranke.insights.crosscheck import cross_check
 from skranke.insights.exports import TABLES, as_csv, as_xlsx, table
-from skranke.insights.kpis import Period, kpis, wait_by_hour
+from skranke.insights.kpis import Period, kpis_by, wait_by_hour
 from skranke.insights.national import national
 from skranke.insights.quality import quality
 from skranke.insights.staffing import plan
@@ -88,8 +88,15 @@ def dashboard(request, place):
     period, problem = _period(request)
     sites = list(Site.objects.filter(municipality=municipality, active=True).order_by("name"))
     site = next((s for s in sites if str(s.pk) == request.GET.get("sted")), None)
-    (whole,) = kpis(municipality=municipality, period=period, site=site)
-    by_service = kpis(municipality=municipality, period=period, by="service", site=site)[:TOP_SERVICES]
+    # Every table of the page from one read of the daily roll-up.
+    figures = kpis_by(
+        municipality=municipality,
+        period=period,
+        dimensions=[None, "service", "area", "staff_group", "channel"],
+        site=site,
+    )
+    (whole,) = figures[None]
+    by_service = figures["service"][:TOP_SERVICES]
     hours = wait_by_hour(municipality=municipality, period=period, site=site)
     return render(
         request,
@@ -101,9 +108,9 @@ def dashboard(request, place):
             "sites": sites,
             "site": site,
             "whole": whole,
-            "by_area": kpis(municipality=municipality, period=period, by="area", site=site),
-            "by_group": kpis(municipality=municipality, period=period, by="staff_group", site=site),
-            "by_channel": kpis(municipality=municipality, period=period, by="channel", site=site),
+            "by_area": figures["area"],
+            "by_group": figures["staff_group"],
+            "by_channel": figures["channel"],
             "services": _scaled(by_service, lambda f: f.contacts),
             # The 90th percentile: when most wait nothing, the median is 0 all day and shows no shape.
             "hours": _scaled(hours, lambda h: h.wait_p90),

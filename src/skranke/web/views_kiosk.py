@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from skranke.catalogue.models import Service
-from skranke.catalogue.triage import matcher
+from skranke.catalogue.triage import triage_offered
 from skranke.contacts.models import Contact
 from skranke.errors import SkrankeError
 from skranke.organisation.models import Area, Site
@@ -77,25 +77,16 @@ def kiosk_suggest(request, site_id: int):
 
 
 def _suggestions(menu, text: str) -> dict:
-    found = matcher()
     offered = {s.key: s for group in menu.groups for s in [*group.common, *group.others]}
-    guidance = offered.get(ASK_STAFF_SERVICE)
-    if found is None:
-        return {"text": text, "ask_staff": True, "guidance": guidance}
-    result = found.match(text)
-    suggestions = [
-        (offered[m.service], menu.queue_for(offered[m.service]).area) for m in result.matches if m.service in offered
-    ][:3]
-    needs = [offered[m.service] for m in result.needs if m.service in offered]
-    ask_staff = result.ask_staff or not suggestions
+    answer = triage_offered(text, offered)
     return {
         "text": text,
-        "suggestions": [] if ask_staff else suggestions,
+        "suggestions": [(offered[m.service], menu.queue_for(offered[m.service]).area) for m in answer.matches],
         # Several needs in one sentence: one button takes a number for all of them.
-        "needs": needs if len(needs) > 1 and not ask_staff else [],
-        "choose": result.choose and not ask_staff,
-        "ask_staff": ask_staff,
-        "guidance": guidance,
+        "needs": [offered[key] for key in answer.needs],
+        "choose": answer.choose,
+        "ask_staff": answer.ask_staff,
+        "guidance": offered.get(ASK_STAFF_SERVICE),
     }
 
 

@@ -17,7 +17,7 @@ from skranke.api.serializers.catalogue import (
 from skranke.api.views.common import ApiView, field_error, validated
 from skranke.catalogue.models import CatalogueVersion
 from skranke.catalogue.selectors import fees_valid_on, life_events_list
-from skranke.catalogue.triage import matcher
+from skranke.catalogue.triage import triage_offered
 from skranke.organisation.models import Site
 from skranke.organisation.selectors import services_for_municipality
 from skranke.queues.selectors import kiosk_menu
@@ -134,29 +134,22 @@ class TriageView(ApiView):
             menu = kiosk_menu(site=site)
             queue_of = {s.key: menu.queue_of[s.pk].pk for g in menu.groups for s in [*g.common, *g.others]}
             offered = {k: s for k, s in offered.items() if k in queue_of}
-        found = matcher()
-        body = {"text": data["text"], "ask_staff": True, "choose": False, "matches": [], "needs": []}
-        if found is not None:
-            result = found.match(data["text"])
-            matches = [m for m in result.matches if m.service in offered][:MAX_MATCHES]
-            needs = [m.service for m in result.needs if m.service in offered]
-            ask_staff = result.ask_staff or not matches
-            body.update(
-                ask_staff=ask_staff,
-                choose=result.choose and not ask_staff,
-                matches=[]
-                if ask_staff
-                else [
-                    {
-                        "key": m.service,
-                        "kind": m.kind,
-                        "name_da": offered[m.service].name_da,
-                        "name_en": offered[m.service].name_en,
-                        "score": round(m.score, 3),
-                        "queue": queue_of.get(m.service),
-                    }
-                    for m in matches
-                ],
-                needs=needs if len(needs) > 1 and not ask_staff else [],
-            )
+        answer = triage_offered(data["text"], offered, limit=MAX_MATCHES)
+        body = {
+            "text": data["text"],
+            "ask_staff": answer.ask_staff,
+            "choose": answer.choose,
+            "matches": [
+                {
+                    "key": m.service,
+                    "kind": m.kind,
+                    "name_da": offered[m.service].name_da,
+                    "name_en": offered[m.service].name_en,
+                    "score": round(m.score, 3),
+                    "queue": queue_of.get(m.service),
+                }
+                for m in answer.matches
+            ],
+            "needs": answer.needs,
+        }
         return Response(TriageSerializer(body).data)
