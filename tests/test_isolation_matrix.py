@@ -1726,8 +1726,16 @@ def leaks(text: str, sent: str) -> list[str]:
     """A's markers in `text`, except what the request itself sent (a search term echoed back is no leak)."""
     echoed = {m.group(0).casefold() for m in MARKER.finditer(sent)}
     found = [m.group(0) for m in MARKER.finditer(text) if m.group(0).casefold() not in echoed]
-    # As a token of its own: "1987" inside a hex hash is chance, not a date of A's.
-    year = A_YEAR_TOKEN.search(text)
+    # As a token of its own: "1987" inside a hex hash is chance, not a date of A's; so is an attribute
+    # that is the number alone (value="1987": a row's id, e.g. a national catalogue service's).
+    year = next(
+        (
+            m
+            for m in A_YEAR_TOKEN.finditer(text)
+            if text[m.start() - 1 : m.start()] + text[m.end() : m.end() + 1] != '""'
+        ),
+        None,
+    )
     if year and A_YEAR not in sent:
         at = year.start()
         found.append(f"{A_YEAR} in …{text[max(at - 60, 0) : at + 20]}…")
