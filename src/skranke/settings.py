@@ -181,6 +181,14 @@ DATABASES = {
         conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60, minimum=0),
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Prepared statements for the hot path's hand-written SQL (skranke.sql.sql_cursor): planned once per
+    # connection after this many uses. Empty turns them off, as a pooler in transaction mode (PgBouncer
+    # before 1.21) needs; the ORM's own queries are never prepared (they carry their values in the text).
+    _prepare = os.environ.get("DATABASE_PREPARE_THRESHOLD", "5").strip()
+    DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = (
+        env_int("DATABASE_PREPARE_THRESHOLD", 5, minimum=0) if _prepare else None
+    )
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL and a busy timeout let the demo's web server and a management
     # command write at the same time without "database is locked".

@@ -1,17 +1,23 @@
-"""The hot path's hand-written SQL (queues.sql) gives the very objects the ORM gives, on SQLite and PostgreSQL."""
+"""The hot path's hand-written SQL (skranke.sql) gives the very objects the ORM gives, on SQLite and PostgreSQL."""
 
 import datetime as dt
 
 import pytest
-from django.db import DatabaseError
+from django.db import DatabaseError, connection
 from django.utils import timezone
 
 from skranke.catalogue.models import Service
+from skranke.contacts.models import Contact, Outcome
+from skranke.contacts.services import Line, ticket_finish
 from skranke.organisation.models import Site
+from skranke.privacy.chain import verify_chain
+from skranke.privacy.cpr import parse
+from skranke.privacy.models import Action, AuditChain, AuditEntry
+from skranke.privacy.services import audit_record
 from skranke.queues.models import Queue, Status, Ticket
 from skranke.queues.selectors import active_site, queues_for_services
 from skranke.queues.services import _locked, ticket_call_next, ticket_issue
-from skranke.queues.sql import update
+from skranke.sql import update
 from tests.factories import AuthorisationFactory
 
 pytestmark = pytest.mark.django_db
@@ -91,3 +97,48 @@ def test_a_new_ticket_reads_back_as_written(borgerservice, passport, mitid):
     orm = Ticket.objects.get(pk=ticket.pk)
     assert values(ticket) == values(orm)
     assert list(orm.ticket_services.values_list("service_id", "position")) == [(mitid.pk, 0), (passport.pk, 1)]
+
+
+def test_a_finished_ticket_leaves_the_contact_lines_and_audit_entry_the_orm_reads(
+    borgerservice, passport, mitid, citizen_counter, officer
+):
+    AuthorisationFactory(staff_member=officer, service=passport)
+    AuthorisationFactory(staff_member=officer, service=mitid)
+    ticket_issue(queue=borgerservice, services=[passport, mitid])
+    called = ticket_call_next(counter=citizen_counter, staff=officer)
+    lines = [
+        Line(service=passport, outcome=Outcome.RESOLVED),
+        Line(service=mitid, outcome=Outcome.REFERRED, referred_to=" Udbetaling Danmark "),
+    ]
+    contact = ticket_finish(ticket=called, staff=officer, lines=lines, cpr=parse("0101901234"))
+    orm = Contact.objects.get(pk=contact.pk)
+    assert values(contact) == values(orm)  # as Contact.objects.create gives it (a StaffGroup member, not its str)
+    assert not contact._state.adding
+    assert list(orm.lines.order_by("service_id").values_list("service_id", "outcome", "referred_to", "recontact")) == (
+        sorted([(passport.pk, Outcome.RESOLVED, "", False), (mitid.pk, Outcome.REFERRED, "Udbetaling Danmark", False)])
+    )
+    entry = AuditEntry.objects.get(object_type="contacts.contact", object_id=str(contact.pk))
+    assert entry.citizen == orm.citizen is not None
+    head = AuditChain.objects.get(municipality=borgerservice.site.municipality)
+    assert (head.sequence, head.last_hash) == (entry.sequence, entry.entry_hash)
+    assert verify_chain(municipality_id=head.municipality_id) == []
+
+
+def test_the_audit_chain_is_made_by_the_municipalitys_first_entry_and_continued_by_the_next(site, officer):
+    municipality = site.municipality
+    assert not AuditChain.objects.filter(municipality=municipality).exists()
+    first = audit_record(municipality=municipality, action=Action.CHANGE, actor=officer.user, detail="første")
+    second = audit_record(municipality=municipality, action=Action.CHANGE, actor=officer.user, detail="anden")
+    assert second.sequence == first.sequence + 1 and second.previous_hash == first.entry_hash
+    assert AuditEntry.objects.get(pk=second.pk).entry_hash == second.entry_hash
+    assert verify_chain(municipality_id=municipality.pk) == []
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="prepared statements are PostgreSQL's")
+def test_on_postgresql_the_hot_paths_statements_are_prepared_once_per_connection(borgerservice, passport):
+    for _ in range(connection.settings_dict["OPTIONS"]["prepare_threshold"] + 1):
+        ticket_issue(queue=borgerservice, services=[passport])
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        prepared = [row[0] for row in cursor.fetchall()]
+    assert any("queues_ticketday" in text and "queues_ticketservice" in text for text in prepared), prepared

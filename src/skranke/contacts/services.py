@@ -27,6 +27,7 @@ from skranke.privacy.models import Action
 from skranke.privacy.services import audit_record
 from skranke.queues.models import Channel, Ticket
 from skranke.queues.services import ticket_done
+from skranke.sql import insert, insert_rows
 
 # A line is a re-contact when the same citizen had a contact about the same service this long before.
 RECONTACT_WINDOW = dt.timedelta(days=14)
@@ -143,31 +144,37 @@ def _create(*, staff, counter, lines, ticket, cpr, power_of_attorney, started_at
         wait = max(0, int((ticket.called_at - ticket.issued_at).total_seconds()))
     citizen = citizen_hash(cpr) if cpr is not None else None
     again = recontacted_services(citizen=citizen, services=[line.service for line in lines], at=now)
-    contact = Contact.objects.create(
-        site=counter.site,
-        counter=counter,
-        area=counter.area,
-        staff=staff.user,
-        staff_group=staff.staff_group,
-        ticket=ticket,
-        channel=ticket.channel if ticket is not None else Channel.WALK_IN,
-        started_at=started_at,
-        finished_at=now,
-        wait_seconds=wait,
-        service_seconds=max(0, int((now - started_at).total_seconds())),
-        power_of_attorney=power_of_attorney,
-        citizen=citizen,
-    )
-    ContactService.objects.bulk_create(
-        ContactService(
-            contact=contact,
-            service=line.service,
-            outcome=line.outcome,
-            referred_to=line.referred_to.strip(),
-            guidance_mode=line.guidance_mode if line.service.kind == Kind.GUIDANCE else "",
-            recontact=None if citizen is None else line.service.pk in again,
+    # By hand (`skranke.sql`): two INSERTs, as Contact.objects.create and ContactService.objects.bulk_create
+    # make them, for a third of their CPU; every finished ticket records a contact.
+    contact = insert(
+        Contact(
+            site=counter.site,
+            counter=counter,
+            area=counter.area,
+            staff=staff.user,
+            staff_group=staff.staff_group,
+            ticket=ticket,
+            channel=ticket.channel if ticket is not None else Channel.WALK_IN,
+            started_at=started_at,
+            finished_at=now,
+            wait_seconds=wait,
+            service_seconds=max(0, int((now - started_at).total_seconds())),
+            power_of_attorney=power_of_attorney,
+            citizen=citizen,
         )
-        for line in lines
+    )
+    insert_rows(
+        [
+            ContactService(
+                contact=contact,
+                service=line.service,
+                outcome=line.outcome,
+                referred_to=line.referred_to.strip(),
+                guidance_mode=line.guidance_mode if line.service.kind == Kind.GUIDANCE else "",
+                recontact=None if citizen is None else line.service.pk in again,
+            )
+            for line in lines
+        ]
     )
     _roll_up_again(site_id=counter.site_id, at=now)
     audit_record(

@@ -22,7 +22,7 @@ from skranke.organisation.policy import check
 from skranke.organisation.selectors import POLICY_PREFETCH
 from skranke.queues.models import Channel, Queue, Status, Ticket, TicketService
 from skranke.queues.selectors import open_counters
-from skranke.queues.sql import column, statement, table
+from skranke.sql import column, sql_cursor, statement, table
 
 Basis = Literal["today", "30days", "catalogue"]
 # Strongest first: the estimate reports the weakest basis among the times it used.
@@ -198,12 +198,12 @@ def _ahead(
     long the queue; each ticket has exactly one line at position 0 (its first service).
     Hand-written SQL: the kiosk asks it for every ticket, and the ORM's grouped
     query cost 1.08 ms of CPU per call in Python, most of it building and compiling
-    the query, against 0.14 ms for this (PostgreSQL; see `queues.sql`).
+    the query, against 0.14 ms for this (PostgreSQL; see `skranke.sql`).
     """
     ops = connection.ops
     when = ops.adapt_datetimefield_value(issued_at)
     in_order = [when] if pk is None else [when, when, pk]
-    with connection.cursor() as cursor:
+    with sql_cursor() as cursor:
         cursor.execute(
             _ahead_sql(channel == Channel.APPOINTMENT, pk is not None),
             [0, queue.pk, ops.adapt_datefield_value(day), Status.WAITING, Channel.APPOINTMENT, *in_order],

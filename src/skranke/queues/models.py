@@ -94,6 +94,7 @@ class Ticket(models.Model):
         blank=True,
         related_name="+",
         verbose_name=_("medarbejder"),
+        db_index=False,  # queues_ticket_staff_day leads with it
     )
     recalls = models.PositiveSmallIntegerField(_("kaldt igen"), default=0)
     transferred_from = models.OneToOneField(
@@ -125,6 +126,9 @@ class Ticket(models.Model):
             # A period's tickets of a queue: by issue (staffing, the estimate's accuracy), by call (no-shows).
             models.Index(fields=["queue", "issued_at"], name="queues_ticket_issued"),
             models.Index(fields=["queue", "called_at"], name="queues_ticket_called"),
+            # The ticket a staff member has at their counter today, asked at every call: by staff member
+            # alone it read all their tickets ever (0.7 ms at 2,800, and growing through the year).
+            models.Index(fields=["staff", "day", "status"], name="queues_ticket_at_counter"),
         ]
 
     def __str__(self):

@@ -4,14 +4,13 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db import connection
 from django.db.models import Count, Min, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from skranke.catalogue.models import Service, localized
 from skranke.organisation.models import Area, Counter, Municipality, ServiceOverride, Site, StaffMember
 from skranke.queues.models import PRESENCE_TIMEOUT, CounterPresence, Queue, Status, Ticket, TicketService
-from skranke.queues.sql import Columns, column, placeholders, statement, table
+from skranke.sql import Columns, column, placeholders, sql_cursor, statement, table
 
 
 def _open_presences(site: Site, now: dt.datetime) -> QuerySet[CounterPresence]:
@@ -163,11 +162,11 @@ def active_site(site_id: int) -> Site | None:
 
     Hand-written SQL: every kiosk request starts with it, and the ORM's
     select_related query cost 0.63 ms of CPU per call in Python against 0.17 ms
-    for this (PostgreSQL; see `queues.sql`).
+    for this (PostgreSQL; see `skranke.sql`).
     """
     if not 0 < site_id <= _MAX_ID:
         return None
-    with connection.cursor() as cursor:
+    with sql_cursor() as cursor:
         cursor.execute(_active_site_sql(), [site_id, True])
         row = cursor.fetchone()
     if row is None:
@@ -197,11 +196,11 @@ def queues_for_services(*, site: Site, keys: list[str]) -> dict[str, tuple[Queue
     Hand-written SQL, one query: the kiosk asks it for every ticket, and the ORM's
     select_related query over the queue-service table cost 1.59 ms of CPU per call
     in Python (22 % of the kiosk's ticket request) against 0.16 ms for this
-    (PostgreSQL; see `queues.sql`).
+    (PostgreSQL; see `skranke.sql`).
     """
     if not keys:
         return {}
-    with connection.cursor() as cursor:
+    with sql_cursor() as cursor:
         cursor.execute(_queues_for_services_sql(len(keys)), [site.pk, True, False, *keys])
         rows = cursor.fetchall()
     found: dict[str, tuple[Queue, Service]] = {}

@@ -39,7 +39,20 @@ from skranke.queues.models import (
     TicketDay,
     TicketService,
 )
-from skranke.queues.sql import Columns, column, for_update, insert, placeholders, statement, table, update
+from skranke.sql import (
+    Columns,
+    column,
+    for_update,
+    insert,
+    insert_values,
+    placeholders,
+    quote,
+    saved,
+    sql_cursor,
+    statement,
+    table,
+    update,
+)
 
 MOVES: dict[str, set[str]] = {
     Status.WAITING: {Status.CALLED, Status.CANCELLED, Status.TRANSFERRED},
@@ -101,9 +114,9 @@ def _locked(ticket: Ticket) -> Ticket:
     Hand-written SQL (FOR UPDATE OF the ticket alone, as select_for_update(of=("self",))):
     every call → finish cycle locks the ticket it finishes, and the ORM's select_related
     query over seven tables cost 2.56 ms of CPU per call in Python against 0.54 ms for
-    this, most of which is making the seven objects (PostgreSQL; see `queues.sql`).
+    this, most of which is making the seven objects (PostgreSQL; see `skranke.sql`).
     """
-    with connection.cursor() as cursor:
+    with sql_cursor() as cursor:
         cursor.execute(_locked_sql(), [ticket.pk])
         row = cursor.fetchone()
     if row is None:
@@ -172,7 +185,7 @@ def _issue_state(*, queue: Queue, services: list[Service], now: dt.datetime) -> 
     The kiosk asks this for every ticket; `_refuse_services` finds which service is the matter.
     Hand-written SQL: the ORM's query (Exists, Subquery, Coalesce) cost 2.0 ms of CPU
     per call in Python, 31 % of the kiosk's ticket request, against 0.18 ms for this
-    (PostgreSQL; see `queues.sql`). Raises Queue.DoesNotExist for a queue that is gone,
+    (PostgreSQL; see `skranke.sql`). Raises Queue.DoesNotExist for a queue that is gone,
     as the ORM's get() did.
     """
     ids = sorted({s.pk for s in services})
@@ -181,7 +194,7 @@ def _issue_state(*, queue: Queue, services: list[Service], now: dt.datetime) -> 
     params = [queue.site_id, queue.area, local.weekday(), at, at]
     if ids:
         params += [queue.pk, *ids, queue.site.municipality_id, *ids, False]
-    with connection.cursor() as cursor:
+    with sql_cursor() as cursor:
         cursor.execute(_issue_state_sql(len(ids)), [*params, queue.pk])
         row = cursor.fetchone()
     if row is None:
@@ -244,11 +257,9 @@ def ticket_issue(
 
     # Asked before the day's number is locked, so its queries do not hold up the other kiosks.
     estimate = estimate_new(queue=queue, services=services, channel=channel, now=now)
-    day = timezone.localdate(now)
     ticket = Ticket(
         queue=queue,
-        day=day,
-        number=_next_number(queue=queue, day=day),
+        day=timezone.localdate(now),
         channel=channel,
         phone=phone,
         email=email,
@@ -268,22 +279,78 @@ def _lines_sql(lines: int) -> str:
     return f"INSERT INTO {table(TicketService)} ({columns}) VALUES {', '.join([f'({placeholders(3)})'] * lines)}"
 
 
-def _insert_ticket(ticket: Ticket, services: list[Service]) -> Ticket:
-    """Save the new `ticket` and its service lines, in the order asked for: two INSERTs.
+@statement
+def _issue_sql(lines: int) -> str:
+    """PostgreSQL: the day's next number, the ticket with it and the ticket's lines, in one statement."""
+    fields = [f for f in Ticket._meta.concrete_fields if f is not Ticket._meta.auto_field]
+    number, pk = column(Ticket, "number"), column(Ticket, "id")
+    values = ", ".join("n.last_number" if f.name == "number" else "%s" for f in fields)
+    through = ", ".join(column(TicketService, name) for name in ("ticket", "service", "position"))
+    return (
+        f"WITH n AS ({_number_sql()}), "
+        f"t AS (INSERT INTO {table(Ticket)} ({', '.join(quote(f.column) for f in fields)}) SELECT {values} FROM n "
+        f"RETURNING {pk}, {number}), "
+        f"l AS (INSERT INTO {table(TicketService)} ({through}) SELECT t.{pk}, v.service, v.position FROM t "
+        f"CROSS JOIN (VALUES {', '.join([f'({placeholders(2)})'] * lines)}) AS v (service, position)) "
+        f"SELECT t.{pk}, t.{number} FROM t"
+    )
 
-    Hand-written SQL (`sql.insert` and one multi-row INSERT): Ticket.objects.create
-    and TicketService.objects.bulk_create cost 1.04 ms of CPU per ticket in Python
-    against 0.51 ms for these (PostgreSQL; see `queues.sql`). The lines' own ids are
-    not read back: nothing keeps the line objects.
+
+def _insert_ticket(ticket: Ticket, services: list[Service]) -> Ticket:
+    """Give the new `ticket` the next number of its queue's day and save it with its service lines, in order.
+
+    The day's number row stays locked until the transaction ends, and every kiosk of
+    the queue waits for it; so the statements from taking the number to the commit are
+    as few as can be. On PostgreSQL one statement (the number's upsert, the ticket's and
+    the lines' INSERTs as WITH parts of it); elsewhere the upsert and two INSERTs.
+    Hand-written SQL: Ticket.objects.create and TicketService.objects.bulk_create cost
+    1.04 ms of CPU per ticket in Python against 0.51 ms for the INSERTs (PostgreSQL; see
+    `skranke.sql`), and at 16 kiosks the three statements under the lock made issuing
+    wait 75 ms at the median against ... for the one (bench/walkin.py).
+    The lines' own ids are not read back: nothing keeps the line objects.
     """
+    if connection.vendor == "postgresql" and services:
+        values = insert_values(ticket)
+        del values[_NUMBER_AT]
+        with sql_cursor() as cursor:
+            cursor.execute(
+                _issue_sql(len(services)),
+                [
+                    ticket.queue_id,
+                    ticket.day,
+                    *values,
+                    *(value for index, service in enumerate(services) for value in (service.pk, index)),
+                ],
+            )
+            ticket.pk, ticket.number = cursor.fetchone()
+        saved(ticket)
+        return ticket
+    ticket.number = _next_number(queue=ticket.queue, day=ticket.day)
     insert(ticket)
     if services:
-        with connection.cursor() as cursor:
+        with sql_cursor() as cursor:
             cursor.execute(
                 _lines_sql(len(services)),
                 [value for index, service in enumerate(services) for value in (ticket.pk, service.pk, index)],
             )
     return ticket
+
+
+# Where the number is among the values of a new ticket (`insert_values`).
+_NUMBER_AT = [f.name for f in Ticket._meta.concrete_fields if f is not Ticket._meta.auto_field].index("number")
+
+
+@statement
+def _number_sql() -> str:
+    """The upsert that gives a queue's day its next number (parameters: queue id, day)."""
+    day = quote(TicketDay._meta.db_table)
+    return (
+        f"INSERT INTO {day} ({column(TicketDay, 'queue')}, {column(TicketDay, 'day')}, "
+        f"{column(TicketDay, 'last_number')}) VALUES (%s, %s, 1) "
+        f"ON CONFLICT ({column(TicketDay, 'queue')}, {column(TicketDay, 'day')}) "
+        f"DO UPDATE SET {column(TicketDay, 'last_number')} = {day}.{column(TicketDay, 'last_number')} + 1 "
+        f"RETURNING {column(TicketDay, 'last_number')}"
+    )
 
 
 def _next_number(*, queue: Queue, day: dt.date) -> int:
@@ -294,14 +361,8 @@ def _next_number(*, queue: Queue, day: dt.date) -> int:
     as possible: a read and a write while holding it made 16 kiosks queue up
     for seconds (bench/walkin.py). PostgreSQL and SQLite (3.35+) both have it.
     """
-    table = connection.ops.quote_name(TicketDay._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {table} (queue_id, day, last_number) VALUES (%s, %s, 1) "
-            f"ON CONFLICT (queue_id, day) DO UPDATE SET last_number = {table}.last_number + 1 "
-            "RETURNING last_number",
-            [queue.pk, day],
-        )
+    with sql_cursor() as cursor:
+        cursor.execute(_number_sql(), [queue.pk, day])
         return cursor.fetchone()[0]
 
 
@@ -325,9 +386,9 @@ def _area_services(*, site_id: int, area: str) -> list[Service]:
 
     Hand-written SQL: every call asks it, and the ORM's DISTINCT query through the
     queue-service table (every column of every service) cost 1.95 ms of CPU per call
-    in Python against 0.35 ms for this (PostgreSQL; see `queues.sql`).
+    in Python against 0.35 ms for this (PostgreSQL; see `skranke.sql`).
     """
-    with connection.cursor() as cursor:
+    with sql_cursor() as cursor:
         cursor.execute(_area_services_sql(), [site_id, area, True])
         return [_POLICY_SERVICE.make(row) for row in cursor.fetchall()]
 
@@ -356,9 +417,9 @@ def _lock_staff(*, staff: StaffMember, day: dt.date) -> int | None:
 
     Hand-written SQL: every call asks it, and the ORM's query (a Subquery under
     select_for_update, joined for StaffMember's default ordering) cost 1.77 ms of CPU
-    per call in Python against 0.23 ms for this (PostgreSQL; see `queues.sql`).
+    per call in Python against 0.23 ms for this (PostgreSQL; see `skranke.sql`).
     """
-    with connection.cursor() as cursor:
+    with sql_cursor() as cursor:
         cursor.execute(
             _lock_staff_sql(),
             [staff.user_id, connection.ops.adapt_datefield_value(day), Status.CALLED, Status.SERVING, staff.pk],
@@ -399,10 +460,10 @@ def _next_waiting(*, site_id: int, area: str, day: dt.date, refused: set[int]) -
     same ticket (tests/queues/test_concurrency.py). Hand-written SQL: every call asks
     it, and the ORM's query (annotate, exclude across the lines, select_for_update)
     cost 3.3 ms of CPU per call in Python against 0.44 ms for this (PostgreSQL; see
-    `queues.sql`).
+    `skranke.sql`).
     """
     day_value = connection.ops.adapt_datefield_value(day)
-    with connection.cursor() as cursor:
+    with sql_cursor() as cursor:
         cursor.execute(
             _next_waiting_sql(len(refused)),
             [site_id, area, True, day_value, Status.WAITING, *sorted(refused), Channel.APPOINTMENT],
@@ -551,7 +612,6 @@ def ticket_transfer(
     moved = Ticket(
         queue=to_queue,
         day=ticket.day,
-        number=_next_number(queue=to_queue, day=ticket.day),
         channel=ticket.channel,
         phone=ticket.phone,
         email=ticket.email,

@@ -45,6 +45,25 @@ def statement(build):
     return text
 
 
+def sql_cursor():
+    """A cursor for the hand-written statements, with Django's wrappers (query logging, execute_wrapper).
+
+    On PostgreSQL it binds the parameters on the server, so that psycopg can keep each
+    statement prepared on the connection after `prepare_threshold` uses (settings:
+    DATABASE_PREPARE_THRESHOLD) and PostgreSQL plans it once per connection, not on every
+    call: the ORM's cursors send the values inside the SQL text, which is planned anew
+    each time, and planning was about half of PostgreSQL's CPU per counter cycle
+    (docs/benchmarks.md, "Walk-in counter day"). With prepared statements off (behind a
+    pooler in transaction mode), or on SQLite, Django's own cursor.
+    """
+    if connection.vendor != "postgresql" or connection.settings_dict["OPTIONS"].get("prepare_threshold") is None:
+        return connection.cursor()
+    from django.db.backends.postgresql.base import ServerBindingCursor
+
+    connection.ensure_connection()
+    return connection._prepare_cursor(ServerBindingCursor(connection.connection))
+
+
 def quote(name: str) -> str:
     return connection.ops.quote_name(name)
 
@@ -88,8 +107,10 @@ class Columns:
         self.width = len(self.fields)
         self._converters: dict[str, list] = {}
 
-    def select(self, alias: str) -> str:
-        return ", ".join(f"{alias}.{quote(f.column)}" for f in self.fields)
+    def select(self, alias: str | None = None) -> str:
+        """The columns as a SELECT (or RETURNING) list, qualified with `alias` when given."""
+        prefix = f"{alias}." if alias else ""
+        return ", ".join(f"{prefix}{quote(f.column)}" for f in self.fields)
 
     def _converters_now(self) -> list:
         """(position, converters, column) per field that needs converting on this backend, as SQLCompiler finds them."""
@@ -118,28 +139,51 @@ class Columns:
         return self.model.from_db(connection.alias, self.names, values)
 
 
-@statement
-def _insert_sql(model: type[Model]) -> str:
+def _written(model: type[Model]) -> list:
+    """The fields an INSERT writes: every concrete one but the automatic primary key."""
     meta = model._meta
-    fields = [f for f in meta.concrete_fields if f is not meta.auto_field]
-    return (
-        f"INSERT INTO {table(model)} ({', '.join(quote(f.column) for f in fields)}) "
-        f"VALUES ({placeholders(len(fields))}) RETURNING {quote(meta.pk.column)}"
-    )
+    return [f for f in meta.concrete_fields if f is not meta.auto_field]
+
+
+def insert_values(obj: Model) -> list:
+    """The values of a new instance for `insert_sql`, in its column order, as the ORM would write them."""
+    return [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in _written(type(obj))]
+
+
+@statement
+def insert_sql(model: type[Model], rows: int = 1, returning: bool = True) -> str:
+    fields = _written(model)
+    row = f"({placeholders(len(fields))})"
+    text = f"INSERT INTO {table(model)} ({', '.join(quote(f.column) for f in fields)}) VALUES {', '.join([row] * rows)}"
+    return f"{text} RETURNING {quote(model._meta.pk.column)}" if returning else text
+
+
+def saved(obj: Model) -> None:
+    """Mark an instance written by hand as saved, as Model.save does."""
+    obj._state.adding = False
+    obj._state.db = connection.alias
 
 
 def insert(obj: Model) -> Model:
     """INSERT one new instance, as `obj.save()` does, and set its primary key from RETURNING (SQLite 3.35+)."""
-    meta = obj._meta
-    values = [
-        f.get_db_prep_save(f.pre_save(obj, True), connection) for f in meta.concrete_fields if f is not meta.auto_field
-    ]
-    with connection.cursor() as cursor:
-        cursor.execute(_insert_sql(type(obj)), values)
+    with sql_cursor() as cursor:
+        cursor.execute(insert_sql(type(obj)), insert_values(obj))
         obj.pk = cursor.fetchone()[0]
-    obj._state.adding = False
-    obj._state.db = connection.alias
+    saved(obj)
     return obj
+
+
+def insert_rows(objs: list[Model]) -> None:
+    """INSERT new instances of one model in one statement, as bulk_create does, without reading their ids back.
+
+    For rows nothing keeps after saving them (a ticket's or a contact's service lines).
+    """
+    if not objs:
+        return
+    with sql_cursor() as cursor:
+        cursor.execute(insert_sql(type(objs[0]), len(objs), False), [v for obj in objs for v in insert_values(obj)])
+    for obj in objs:
+        saved(obj)
 
 
 @statement
@@ -153,7 +197,7 @@ def update(obj: Model, fields: list[str]) -> None:
     """UPDATE these fields of one saved instance, as `obj.save(update_fields=fields)` does (and fails as it does)."""
     meta = obj._meta
     values = [f.get_db_prep_save(f.pre_save(obj, False), connection) for f in map(meta.get_field, fields)]
-    with connection.cursor() as cursor:
+    with sql_cursor() as cursor:
         cursor.execute(_update_sql(type(obj), tuple(fields)), [*values, obj.pk])
         if cursor.rowcount != 1:
             raise DatabaseError("Save with update_fields did not affect any rows.")
