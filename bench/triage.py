@@ -2,13 +2,22 @@
 
     .venv/bin/python bench/triage.py                 # the reported part (the figures in docs/benchmarks.md)
     .venv/bin/python bench/triage.py --part tune --misses   # tuning: what the matcher gets wrong
-    .venv/bin/python bench/triage.py --cv "ask_below=0.4,0.5" --drop 0.3   # cross-validation on the tuning part
+    .venv/bin/python bench/triage.py --part tune-2 --misses # ... on the second tuning set
+    .venv/bin/python bench/triage.py --cv "ask_below=0.4,0.5" --drop 0.3   # cross-validation on the tuning data
 
-Misses are only ever shown for the tuning part: the reported part is never
+Two files: bench/data/triage-labelled.tsv holds the tuning part (`tune`) and
+the reported part (`report`); bench/data/triage-tuning-2.tsv holds a second,
+independently written set of tuning phrasings only, loaded by default as the
+part `tune-2` (`--tuning-extra` names other such files, `--tuning-extra ""`
+none). A phrasing of a tuning file that is also in the labelled set is refused,
+so that no reported phrasing is tuned on through it.
+
+Misses are only ever shown for the tuning parts: the reported part is never
 used to tune the matcher or the catalogue. Cross-validation (`--cv`) chooses
-among variants of the tuning on one half of the tuning part and measures the
-choice on the other half; `--drop` leaves a share of the catalogue's search
-words and examples out, as a stand-in for words the catalogue lacks.
+among variants of the tuning on one half of the tuning data (`tune` and
+`tune-2` together unless `--cv-part` says one) and measures the choice on the
+other half; `--drop` leaves a share of the catalogue's search words and
+examples out, as a stand-in for words the catalogue lacks.
 
 Baselines, measured on the same phrasings in the same run:
 - plain BM25 (rank-bm25, Okapi) over the same catalogue text (names, search
@@ -55,6 +64,9 @@ from skranke.triage import text as triage_text
 from skranke.triage.matcher import AUTHORITY, GUIDANCE, Matcher, ServiceText, Tuning
 
 LABELLED = Path(__file__).resolve().parent / "data" / "triage-labelled.tsv"
+TUNING_EXTRA = Path(__file__).resolve().parent / "data" / "triage-tuning-2.tsv"
+EXTRA_PART = "tune-2"
+TUNING_PARTS = ("tune", EXTRA_PART)
 ASK = "ask-staff"
 
 
@@ -71,15 +83,33 @@ class Answer:
     ask_staff: bool
 
 
-def read_cases(path: Path = LABELLED) -> list[Case]:
+def read_cases(path: Path = LABELLED, extra: bool = False) -> list[Case]:
+    """The phrasings of one file; those of an extra tuning file (all `tune`) become the part `tune-2`."""
     cases = []
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
         if not line.strip() or line.startswith("#"):
             continue
         part, text, expected = line.split("\t")
-        if part not in ("tune", "report"):
-            raise SystemExit(f"{path}:{number}: part must be tune or report, not {part!r}")
-        cases.append(Case(part, text, tuple(expected.split(","))))
+        if part not in (("tune",) if extra else ("tune", "report")):
+            allowed = "tune" if extra else "tune or report"
+            raise SystemExit(f"{path}:{number}: part must be {allowed}, not {part!r}")
+        cases.append(Case(EXTRA_PART if extra else part, text, tuple(expected.split(","))))
+    return cases
+
+
+def read_all_cases(extra_paths: list[Path]) -> list[Case]:
+    """The labelled set and the extra tuning files, refusing an extra phrasing the labelled set also has."""
+    labelled = read_cases(LABELLED)
+    known = {" ".join(_plain_tokens(c.text)) for c in labelled}
+    cases = list(labelled)
+    for path in extra_paths:
+        for case in read_cases(path, extra=True):
+            plain = " ".join(_plain_tokens(case.text))
+            if plain in known:
+                # Without saying which part: a reported phrasing must not be tuned on through another file.
+                raise SystemExit(f"{path}: {case.text!r} is also in {LABELLED.name}; remove it from {path.name}")
+            known.add(plain)
+            cases.append(case)
     return cases
 
 
@@ -151,7 +181,7 @@ class Scores:
     ask_precision: float
     ask_recall: float
     authority_first: float
-    misses: list[tuple[Case, Answer]]
+    misses: list[tuple[Case, Answer]]  # wrong at top-1, or an AUTHORITY service first for another need
 
 
 @dataclass(frozen=True)
@@ -214,7 +244,7 @@ def score(cases: list[Case], predict: Callable[[str], Answer], kinds: dict[str, 
         answer = predict(case.text)
         o = outcome(case, answer, kinds)
         outcomes.append(o)
-        if not o.right1:
+        if not o.right1 or o.authority_first:
             misses.append((case, answer))
     return aggregate(outcomes, misses)
 
@@ -327,7 +357,7 @@ def cross_validate(
     def label(v: dict) -> str:
         return " ".join(f"{k}={x}" for k, x in v.items()) or "base"
 
-    print(f"Cross-validation on the tuning part ({len(cases)} phrasings), {splits} splits x 2 directions")
+    print(f"Cross-validation on the tuning data ({len(cases)} phrasings), {splits} splits x 2 directions")
     settings = " ".join(f"{k}={x}" for k, x in base.items()) or "the defaults"
     ablation = f"; {drop:.0%} of search words and examples left out per split" if drop > 0 else ""
     print(f"base: {settings}{ablation}; objective: top-1 + kind - AUTHORITY first")
@@ -428,15 +458,27 @@ def machine() -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
-    parser.add_argument("--part", choices=["report", "tune", "all"], default="report")
-    parser.add_argument("--misses", action="store_true", help="list the matcher's misses (tuning part only)")
+    parser.add_argument("--part", choices=["report", *TUNING_PARTS, "all"], default="report")
+    parser.add_argument("--misses", action="store_true", help="list the matcher's misses (tuning parts only)")
+    parser.add_argument(
+        "--tuning-extra",
+        action="append",
+        metavar="FILE",
+        help=f'extra tuning phrasings, part {EXTRA_PART} (default: {TUNING_EXTRA.name}; "" for none)',
+    )
     parser.add_argument("--rounds", type=int, default=20, help="timed rounds over the phrasings after warm-up")
     parser.add_argument(
         "--cv",
         metavar="GRID",
         help='cross-validate variants on the tuning part, e.g. "ask_below=0.3,0.35 margin=0.4,0.5"',
     )
-    parser.add_argument("--splits", type=int, default=10, help="random 50/50 splits of the tuning part for --cv")
+    parser.add_argument("--splits", type=int, default=10, help="random 50/50 splits of the tuning data for --cv")
+    parser.add_argument(
+        "--cv-part",
+        choices=[*TUNING_PARTS, "both"],
+        default="both",
+        help="the tuning data --cv splits: the labelled set's tuning part, the extra file(s), or both",
+    )
     parser.add_argument("--diff", action="store_true", help="with --cv: the tuning phrasings each variant changes")
     parser.add_argument(
         "--drop",
@@ -448,21 +490,25 @@ def main(argv: list[str] | None = None) -> int:
         "--set", action="append", default=[], metavar="KNOB=VALUE", help="a tuning knob (tuning part and --cv only)"
     )
     args = parser.parse_args(argv)
-    if args.misses and args.part != "tune":
-        parser.error("misses are only shown for --part tune: the reported part is never used for tuning")
+    if args.misses and args.part not in TUNING_PARTS:
+        parser.error("misses are only shown for --part tune or tune-2: the reported part is never used for tuning")
     base = parse_settings(args.set)
-    if args.set and not args.cv and args.part != "tune":
-        parser.error("--set works on the tuning part only (--part tune, or --cv)")
+    if args.set and not args.cv and args.part not in TUNING_PARTS:
+        parser.error("--set works on the tuning parts only (--part tune or tune-2, or --cv)")
+    extra_paths = [Path(p) for p in args.tuning_extra if p] if args.tuning_extra is not None else [TUNING_EXTRA]
+    if args.part == EXTRA_PART and not extra_paths:
+        parser.error("--part tune-2 needs a tuning file (--tuning-extra)")
 
     catalogue = read_catalogue()
     services = service_texts(catalogue)
     kinds = {s.key: s.kind for s in services}
-    everything = read_cases()
+    everything = read_all_cases(extra_paths)
     unknown = {k for c in everything for k in c.expected if k != ASK and k not in kinds}
     if unknown:
         raise SystemExit(f"Labelled phrasings name services the catalogue lacks: {sorted(unknown)}")
     if args.cv:
-        tune = [c for c in everything if c.part == "tune"]
+        parts = TUNING_PARTS if args.cv_part == "both" else (args.cv_part,)
+        tune = [c for c in everything if c.part in parts]
         cross_validate(tune, services, kinds, base, args.cv, args.splits, args.diff, args.drop)
         return 0
     cases = [c for c in everything if args.part in ("all", c.part)]
@@ -510,7 +556,10 @@ def main(argv: list[str] | None = None) -> int:
         print()
         for case, answer in results["Skranke"].misses:
             got = "ask-staff" if answer.ask_staff else ""
-            print(f"MISS {case.text!r}: want {','.join(case.expected)}; got {got} {list(answer.keys[:3])}")
+            o = outcome(case, answer, kinds)
+            tag = "MISS" if not o.right1 else "    "
+            tag += " AUTHORITY-FIRST" if o.authority_first else (" KIND" if not o.kind else "")
+            print(f"{tag} {case.text!r}: want {','.join(case.expected)}; got {got} {list(answer.keys[:3])}")
     return 0
 
 

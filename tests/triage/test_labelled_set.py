@@ -1,15 +1,21 @@
-"""The labelled phrasings that bench/triage.py reports on: well formed, spread over every service, split."""
+"""The phrasings bench/triage.py measures on: well formed, spread over every service, split.
 
+triage-labelled.tsv holds the tuning and the reported part; triage-tuning-2.tsv
+a second, independent set of tuning phrasings only.
+"""
+
+import re
 from collections import Counter
 from pathlib import Path
 
 from skranke.catalogue.loader import read_catalogue
 
 LABELLED = Path(__file__).resolve().parents[2] / "bench" / "data" / "triage-labelled.tsv"
+TUNING_2 = LABELLED.with_name("triage-tuning-2.tsv")
 
 
-def rows():
-    for line in LABELLED.read_text(encoding="utf-8").splitlines():
+def rows(path=LABELLED):
+    for line in path.read_text(encoding="utf-8").splitlines():
         if line and not line.startswith("#"):
             part, text, expected = line.split("\t")
             yield part, text, expected.split(",")
@@ -39,3 +45,29 @@ def test_every_service_has_phrasings_in_both_parts():
     for part in ("tune", "report"):
         counted = Counter(k for p, _, expected in rows() if p == part for k in expected)
         assert services <= set(counted), services - set(counted)
+
+
+def test_the_second_tuning_set_is_tuning_only_and_covers_every_service():
+    keys = {s.key for s in read_catalogue().services} | {"ask-staff"}
+    tuning = list(rows(TUNING_2))
+    assert len(tuning) >= 300
+    assert {part for part, _, _ in tuning} == {"tune"}
+    for _, text, expected in tuning:
+        assert text.strip() == text and text
+        assert set(expected) <= keys, text
+        assert "general-guidance" not in expected
+    assert sum(len(e) > 1 for _, _, e in tuning) >= 10
+    assert sum(e == ["ask-staff"] for _, _, e in tuning) >= 10
+    counted = Counter(k for _, _, expected in tuning for k in expected)
+    assert keys - {"general-guidance", "ask-staff"} <= set(counted)
+
+
+def test_no_phrasing_of_the_second_tuning_set_is_in_the_labelled_set():
+    # Tuning on a phrasing that is also in the reported part would be tuning on the reported part.
+    def plain(text):
+        return " ".join(re.findall(r"[^\W_]+", text.lower()))
+
+    labelled = {plain(text) for _, text, _ in rows()}
+    tuning = [plain(text) for _, text, _ in rows(TUNING_2)]
+    assert len(set(tuning)) == len(tuning)
+    assert not labelled & set(tuning)

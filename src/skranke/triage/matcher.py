@@ -79,7 +79,7 @@ class ServiceText:
 
 @dataclass(frozen=True)
 class Tuning:
-    """The matcher's knobs, tuned on the tuning part of the labelled set only."""
+    """The matcher's knobs, tuned on the tuning phrasings only (never on the reported part)."""
 
     name_weight: float = 2.5
     search_weight: float = 3.0
@@ -104,7 +104,7 @@ class Tuning:
     unknown_ask_below: float = 0.6  # mostly unknown words and one word matching: ask staff below this score
     need_below: float = 0.5  # a part of the sentence is a need of its own from this score
     need_unknown: bool = True  # ... not when half its words are unknown and one word carries the match
-    separate: float = 0.6  # a part of the sentence is its own need when the best overall explains less of it
+    separate: float = 0.5  # a part of the sentence is its own need when the best overall explains less of it
     limit: int = 5
 
 
