@@ -54,9 +54,15 @@ def sql_cursor():
     call: the ORM's cursors send the values inside the SQL text, which is planned anew
     each time, and planning was about half of PostgreSQL's CPU per counter cycle
     (docs/benchmarks.md, "Walk-in counter day"). With prepared statements off (behind a
-    pooler in transaction mode), or on SQLite, Django's own cursor.
+    pooler in transaction mode), or on SQLite, Django's own cursor; also while queries are
+    logged (DEBUG, a test counting them), since psycopg sends a prepared statement without
+    its text and the log would show None.
     """
-    if connection.vendor != "postgresql" or connection.settings_dict["OPTIONS"].get("prepare_threshold") is None:
+    if (
+        connection.vendor != "postgresql"
+        or connection.settings_dict["OPTIONS"].get("prepare_threshold") is None
+        or connection.queries_logged
+    ):
         return connection.cursor()
     from django.db.backends.postgresql.base import ServerBindingCursor
 
