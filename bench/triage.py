@@ -3,19 +3,22 @@
     .venv/bin/python bench/triage.py                 # the reported part (the figures in docs/benchmarks.md)
     .venv/bin/python bench/triage.py --part tune --misses   # tuning: what the matcher gets wrong
     .venv/bin/python bench/triage.py --part tune-2 --misses # ... on the second tuning set
+    .venv/bin/python bench/triage.py --part tune-3 --misses # ... on the third
     .venv/bin/python bench/triage.py --cv "ask_below=0.4,0.5" --drop 0.3   # cross-validation on the tuning data
 
-Two files: bench/data/triage-labelled.tsv holds the tuning part (`tune`) and
-the reported part (`report`); bench/data/triage-tuning-2.tsv holds a second,
-independently written set of tuning phrasings only, loaded by default as the
-part `tune-2` (`--tuning-extra` names other such files, `--tuning-extra ""`
-none). A phrasing of a tuning file that is also in the labelled set is refused,
-so that no reported phrasing is tuned on through it.
+bench/data/triage-labelled.tsv holds the tuning part (`tune`) and the reported
+part (`report`); bench/data/triage-tuning-2.tsv and triage-tuning-3.tsv hold a
+second and a third independently written set of tuning phrasings only, loaded
+by default as the parts `tune-2` and `tune-3` (`--tuning-extra` names other
+such files, `--tuning-extra ""` none; a file named ...-tuning-N.tsv is the part
+`tune-N`). A phrasing of a tuning file that is also in the labelled set or in
+an earlier tuning file is refused, so that no reported phrasing is tuned on
+through it.
 
 Misses are only ever shown for the tuning parts: the reported part is never
 used to tune the matcher or the catalogue. Cross-validation (`--cv`) chooses
-among variants of the tuning on one half of the tuning data (`tune` and
-`tune-2` together unless `--cv-part` says one) and measures the choice on the
+among variants of the tuning on one half of the tuning data (all tuning parts
+together unless `--cv-part` says one) and measures the choice on the
 other half; `--drop` leaves a share of the catalogue's search words and
 examples out, as a stand-in for words the catalogue lacks.
 
@@ -64,9 +67,8 @@ from skranke.triage import text as triage_text
 from skranke.triage.matcher import AUTHORITY, GUIDANCE, Matcher, ServiceText, Tuning
 
 LABELLED = Path(__file__).resolve().parent / "data" / "triage-labelled.tsv"
-TUNING_EXTRA = Path(__file__).resolve().parent / "data" / "triage-tuning-2.tsv"
-EXTRA_PART = "tune-2"
-TUNING_PARTS = ("tune", EXTRA_PART)
+TUNING_EXTRA = [LABELLED.with_name("triage-tuning-2.tsv"), LABELLED.with_name("triage-tuning-3.tsv")]
+TUNING_PARTS = ("tune", "tune-2", "tune-3")
 ASK = "ask-staff"
 
 
@@ -83,31 +85,45 @@ class Answer:
     ask_staff: bool
 
 
-def read_cases(path: Path = LABELLED, extra: bool = False) -> list[Case]:
-    """The phrasings of one file; those of an extra tuning file (all `tune`) become the part `tune-2`."""
+def read_cases(path: Path = LABELLED, extra_part: str | None = None) -> list[Case]:
+    """The phrasings of one file; those of an extra tuning file (all `tune`) become the part `extra_part`."""
     cases = []
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
         if not line.strip() or line.startswith("#"):
             continue
         part, text, expected = line.split("\t")
-        if part not in (("tune",) if extra else ("tune", "report")):
-            allowed = "tune" if extra else "tune or report"
+        if part not in (("tune",) if extra_part else ("tune", "report")):
+            allowed = "tune" if extra_part else "tune or report"
             raise SystemExit(f"{path}:{number}: part must be {allowed}, not {part!r}")
-        cases.append(Case(EXTRA_PART if extra else part, text, tuple(expected.split(","))))
+        cases.append(Case(extra_part or part, text, tuple(expected.split(","))))
     return cases
 
 
+def extra_part(path: Path, index: int) -> str:
+    """The part of an extra tuning file: `tune-N` for ...-tuning-N.tsv, else by its place (the first is tune-2)."""
+    numbered = re.search(r"tuning-(\d+)\.tsv$", path.name)
+    return f"tune-{numbered.group(1) if numbered else index + 2}"
+
+
 def read_all_cases(extra_paths: list[Path]) -> list[Case]:
-    """The labelled set and the extra tuning files, refusing an extra phrasing the labelled set also has."""
+    """The labelled set and the extra tuning files, refusing an extra phrasing an earlier file also has."""
     labelled = read_cases(LABELLED)
     known = {" ".join(_plain_tokens(c.text)) for c in labelled}
     cases = list(labelled)
-    for path in extra_paths:
-        for case in read_cases(path, extra=True):
+    parts = set()
+    for index, path in enumerate(extra_paths):
+        part = extra_part(path, index)
+        if part in parts or part in ("tune", "report"):
+            raise SystemExit(f"{path}: two tuning files would be the part {part!r}")
+        parts.add(part)
+        for case in read_cases(path, extra_part=part):
             plain = " ".join(_plain_tokens(case.text))
             if plain in known:
-                # Without saying which part: a reported phrasing must not be tuned on through another file.
-                raise SystemExit(f"{path}: {case.text!r} is also in {LABELLED.name}; remove it from {path.name}")
+                # Without saying which file or part: a reported phrasing must not be tuned on through another file.
+                raise SystemExit(
+                    f"{path}: {case.text!r} is also in {LABELLED.name} or an earlier tuning file; "
+                    f"remove it from {path.name}"
+                )
             known.add(plain)
             cases.append(case)
     return cases
@@ -464,7 +480,8 @@ def main(argv: list[str] | None = None) -> int:
         "--tuning-extra",
         action="append",
         metavar="FILE",
-        help=f'extra tuning phrasings, part {EXTRA_PART} (default: {TUNING_EXTRA.name}; "" for none)',
+        help=f"extra tuning phrasings, parts tune-2, tune-3... (default: {', '.join(p.name for p in TUNING_EXTRA)}; "
+        '"" for none)',
     )
     parser.add_argument("--rounds", type=int, default=20, help="timed rounds over the phrasings after warm-up")
     parser.add_argument(
@@ -475,9 +492,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--splits", type=int, default=10, help="random 50/50 splits of the tuning data for --cv")
     parser.add_argument(
         "--cv-part",
-        choices=[*TUNING_PARTS, "both"],
-        default="both",
-        help="the tuning data --cv splits: the labelled set's tuning part, the extra file(s), or both",
+        choices=[*TUNING_PARTS, "all", "both"],
+        default="all",
+        help="the tuning data --cv splits: one tuning part, or all of them (both: the same, an older name)",
     )
     parser.add_argument("--diff", action="store_true", help="with --cv: the tuning phrasings each variant changes")
     parser.add_argument(
@@ -491,23 +508,25 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     if args.misses and args.part not in TUNING_PARTS:
-        parser.error("misses are only shown for --part tune or tune-2: the reported part is never used for tuning")
+        parser.error("misses are only shown for the tuning parts: the reported part is never used for tuning")
     base = parse_settings(args.set)
     if args.set and not args.cv and args.part not in TUNING_PARTS:
-        parser.error("--set works on the tuning parts only (--part tune or tune-2, or --cv)")
-    extra_paths = [Path(p) for p in args.tuning_extra if p] if args.tuning_extra is not None else [TUNING_EXTRA]
-    if args.part == EXTRA_PART and not extra_paths:
-        parser.error("--part tune-2 needs a tuning file (--tuning-extra)")
+        parser.error("--set works on the tuning parts only (--part tune, tune-2 or tune-3, or --cv)")
+    extra_paths = [Path(p) for p in args.tuning_extra if p] if args.tuning_extra is not None else TUNING_EXTRA
 
     catalogue = read_catalogue()
     services = service_texts(catalogue)
     kinds = {s.key: s.kind for s in services}
     everything = read_all_cases(extra_paths)
+    present = {c.part for c in everything}
+    for wanted in (args.part, args.cv_part if args.cv else "all"):
+        if wanted not in ("all", "both") and wanted not in present:
+            parser.error(f"no phrasings of the part {wanted}: name its file with --tuning-extra")
     unknown = {k for c in everything for k in c.expected if k != ASK and k not in kinds}
     if unknown:
         raise SystemExit(f"Labelled phrasings name services the catalogue lacks: {sorted(unknown)}")
     if args.cv:
-        parts = TUNING_PARTS if args.cv_part == "both" else (args.cv_part,)
+        parts = present - {"report"} if args.cv_part in ("all", "both") else {args.cv_part}
         tune = [c for c in everything if c.part in parts]
         cross_validate(tune, services, kinds, base, args.cv, args.splits, args.diff, args.drop)
         return 0

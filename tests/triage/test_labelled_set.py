@@ -1,17 +1,20 @@
 """The phrasings bench/triage.py measures on: well formed, spread over every service, split.
 
 triage-labelled.tsv holds the tuning and the reported part; triage-tuning-2.tsv
-a second, independent set of tuning phrasings only.
+and triage-tuning-3.tsv a second and a third independent set of tuning phrasings only.
 """
 
 import re
 from collections import Counter
 from pathlib import Path
 
+import pytest
+
 from skranke.catalogue.loader import read_catalogue
 
 LABELLED = Path(__file__).resolve().parents[2] / "bench" / "data" / "triage-labelled.tsv"
 TUNING_2 = LABELLED.with_name("triage-tuning-2.tsv")
+TUNING_3 = LABELLED.with_name("triage-tuning-3.tsv")
 
 
 def rows(path=LABELLED):
@@ -47,9 +50,10 @@ def test_every_service_has_phrasings_in_both_parts():
         assert services <= set(counted), services - set(counted)
 
 
-def test_the_second_tuning_set_is_tuning_only_and_covers_every_service():
+@pytest.mark.parametrize("path", [TUNING_2, TUNING_3], ids=["tune-2", "tune-3"])
+def test_the_extra_tuning_sets_are_tuning_only_and_cover_every_service(path):
     keys = {s.key for s in read_catalogue().services} | {"ask-staff"}
-    tuning = list(rows(TUNING_2))
+    tuning = list(rows(path))
     assert len(tuning) >= 300
     assert {part for part, _, _ in tuning} == {"tune"}
     for _, text, expected in tuning:
@@ -62,12 +66,14 @@ def test_the_second_tuning_set_is_tuning_only_and_covers_every_service():
     assert keys - {"general-guidance", "ask-staff"} <= set(counted)
 
 
-def test_no_phrasing_of_the_second_tuning_set_is_in_the_labelled_set():
-    # Tuning on a phrasing that is also in the reported part would be tuning on the reported part.
-    def plain(text):
-        return " ".join(re.findall(r"[^\W_]+", text.lower()))
+def plain(text):
+    return " ".join(re.findall(r"[^\W_]+", text.lower()))
 
-    labelled = {plain(text) for _, text, _ in rows()}
-    tuning = [plain(text) for _, text, _ in rows(TUNING_2)]
+
+@pytest.mark.parametrize(("path", "earlier"), [(TUNING_2, []), (TUNING_3, [TUNING_2])], ids=["tune-2", "tune-3"])
+def test_no_phrasing_of_an_extra_tuning_set_is_in_the_labelled_set_or_an_earlier_one(path, earlier):
+    # Tuning on a phrasing that is also in the reported part would be tuning on the reported part.
+    known = {plain(text) for f in (LABELLED, *earlier) for _, text, _ in rows(f)}
+    tuning = [plain(text) for _, text, _ in rows(path)]
     assert len(set(tuning)) == len(tuning)
-    assert not labelled & set(tuning)
+    assert not known & set(tuning)

@@ -4,6 +4,8 @@ The catalogue is read from the YAML files as plain data (no database), the
 way `skranke.triage` is meant to be fed.
 """
 
+import dataclasses
+
 import pytest
 
 from skranke.catalogue.loader import read_catalogue
@@ -469,3 +471,71 @@ def test_a_part_of_the_sentence_that_the_whole_need_also_explains_is_no_need_of_
     assert result.reason == "clear" and [n.service for n in result.needs] == ["personal-supplement"]
     before = Matcher(texts, Tuning(separate=0.6)).match(text)
     assert [n.service for n in before.needs] == ["pension-guidance", "personal-supplement"]
+
+
+# -- words added with catalogue 2026.12.3, rules cross-validated on three tuning sets ------
+
+
+@pytest.mark.parametrize(
+    ("text", "service"),
+    [
+        ("print af min forskudsopgørelse", "printing-scanning-copying"),  # was tax help
+        ("jeg har fået besked om at min bog er klar til afhentning", "library-reservation"),  # was the passport
+        ("gebyr for sen aflevering kan det slettes", "library-fees"),  # was returning loans
+        ("min telefon vil ikke forbinde til internettet", "library-wifi"),  # was IT help
+        ("installere mitid appen på min nye iphone", "mitid-help"),  # was IT help
+        ("mit pas udløber snart", "passport-application"),  # was the driving licence
+        ("kørekortet er gået i stykker", "driving-licence-duplicate"),  # was hearing-aid batteries
+        ("flytter i næste uge", "address-change"),  # was the temporary driving licence
+        ("flytter til spanien", "emigration"),  # "spanier" (a Spaniard) has the same stem as Spain
+        ("protect my address", "name-address-protection"),
+    ],
+)
+def test_words_added_to_the_catalogue_in_2026_12_3_reach_their_service(matcher, text, service):
+    assert first(matcher, text) == service
+
+
+@pytest.mark.parametrize("text", ["er det her borgerservice", "kan jeg få et glas vand", "hvor kan jeg købe busbillet"])
+def test_things_that_are_no_service_of_the_catalogue_ask_staff(matcher, text):
+    result = matcher.match(text)
+    assert result.ask_staff and result.reason == "general"
+
+
+def test_an_authority_service_is_not_first_when_the_other_kind_explains_the_same_words(matcher):
+    # "digtal post" fits help with Digital Post and the exemption equally: help, not the authority, goes first.
+    result = matcher.match("digtal post")
+    assert result.reason == "choose"
+    assert [m.service for m in result.matches[:2]] == ["digital-post-help", "digital-post-exemption"]
+    before = Matcher(matcher.services, Tuning(equal_defers=False)).match("digtal post")
+    assert before.matches[0].service == "digital-post-exemption"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "kan jeg få kopieret min vielsesattest",
+        "kan jeg bruge mit gule sundhedskort som lånerkort",
+        "i think i left my driving licence at the copier",
+        "can I get a library card without a CPR number",
+    ],
+)
+def test_a_word_only_the_library_has_keeps_an_authority_service_from_going_first(matcher, text):
+    assert Matcher(matcher.services, Tuning(exclusive=0)).match(text).matches[0].kind == AUTHORITY
+    result = matcher.match(text)
+    assert result.ask_staff or result.matches[0].kind == LIBRARY
+
+
+def test_a_library_word_counts_against_an_authority_match_only_as_a_name_or_search_word():
+    services = [
+        ServiceText("passport-application", AUTHORITY, names=("Pas",), search_words=("pasansøgning", "blanket")),
+        ServiceText("printing", LIBRARY, search_words=("kopi",), examples=("hvor er toilettet",)),
+        *(ServiceText(f"other-{i}", LIBRARY, search_words=(f"ord{i}",)) for i in range(6)),
+    ]
+    tuning = Tuning(scale=3.0, margin=0.2)
+    text = "kopi af blanket til pasansøgning"
+    assert Matcher(services, dataclasses.replace(tuning, exclusive=0)).match(text).reason == "clear"
+    result = Matcher(services, tuning).match(text)  # "kopi" is the library's search word
+    assert result.ask_staff and result.reason == "unclear-authority"
+    # A word of the library's example phrasings is no such sign.
+    result = Matcher(services, tuning).match("blanket til pasansøgning ved toilettet")
+    assert result.reason == "clear" and result.matches[0].service == "passport-application"

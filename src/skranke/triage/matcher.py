@@ -105,6 +105,8 @@ class Tuning:
     need_below: float = 0.5  # a part of the sentence is a need of its own from this score
     need_unknown: bool = True  # ... not when half its words are unknown and one word carries the match
     separate: float = 0.5  # a part of the sentence is its own need when the best overall explains less of it
+    equal_defers: bool = True  # in a "choose", AUTHORITY is not first when the other explains all its terms
+    exclusive: float = 2.5  # AUTHORITY is not clear with a word only LIBRARY services have at this weight (0: off)
     limit: int = 5
 
 
@@ -232,6 +234,12 @@ class Matcher:
                 postings[tm].extend((i, w) for i, w in owners.items() if i not in have)
             self._described = frozenset(described) - self._indexed
         self._postings = {tm: tuple(p) for tm, p in postings.items()}
+        # Terms only library services have ("lånerkort", "kopimaskine"), with their highest weight there.
+        self._library_only = {
+            tm: max(w for _, w in p)
+            for tm, p in self._postings.items()
+            if all(self.services[i].kind == LIBRARY for i, _ in p)
+        }
         self._bigrams = {pair: tuple(sorted(owners)) for pair, owners in bigrams.items()}
 
     def _known(self, part: str) -> str | None:
@@ -398,6 +406,13 @@ class Matcher:
         other = next((x for x in ranked if self.services[x.index].kind != kind), None)
         if other is None or other.raw <= t.margin * best.raw:
             return True
+        # The citizen names the library's own things in the library's own words, as a name or a search
+        # word, not a guessed typo: "kopiere min vielsesattest", "sundhedskortet som lånerkort".
+        if kind != LIBRARY and t.exclusive > 0:
+            for r in resolved:
+                for tm, quality in r.terms:
+                    if quality >= 1.0 and not r.described and self._library_only.get(tm, 0.0) >= t.exclusive:
+                        return False
         if confidence >= t.clear_authority:
             return True
         # The other kind explains only part of what the best explains ("mistet" of "mistet kørekort"),
@@ -476,7 +491,7 @@ class Matcher:
         second = ranked[1] if len(ranked) > 1 else None
         clear = self._clear(ranked, everything)
         if second is not None and self.services[second.index].kind != kind and second.raw >= t.close * best.raw:
-            if kind == AUTHORITY and not clear:
+            if kind == AUTHORITY and (not clear or (t.equal_defers and best.terms <= second.terms)):
                 # Authority work goes first only when the match is clear.
                 ranked[0], ranked[1] = second, best
             return answer(ranked, ranked[:2], choose=True, reason=REASON_CHOOSE)
