@@ -212,6 +212,34 @@ def recontacted_services(*, citizen: CitizenHash | None, services: list[Service]
     )
 
 
+def contacts_of_citizen(
+    *, staff: StaffMember, cpr: Cpr, purpose: str, client_address: str | None, limit: int, via: str = ""
+) -> list[Contact]:
+    """The citizen's latest contacts in the staff member's municipality, newest first, with their lines.
+
+    The read and its audit entry (SEARCH, with the purpose) are one transaction: no
+    search without its entry, and a search refused for want of a purpose reads nothing.
+    """
+    hashed = citizen_hash(cpr)
+    with transaction.atomic():
+        contacts = list(
+            Contact.objects.filter(site__municipality=staff.municipality_id, citizen=hashed)
+            .prefetch_related("lines__service")
+            .order_by("-finished_at", "-pk")[:limit]
+        )
+        audit_record(
+            municipality=staff.municipality,
+            action=Action.SEARCH,
+            actor=staff.user,
+            client_address=client_address,
+            object_type="contacts.contact",
+            citizen=hashed,
+            purpose=purpose,
+            criteria={"count": len(contacts), **({"via": via} if via else {})},
+        )
+    return contacts
+
+
 def purge_contact_citizen(*, municipality, cutoff: dt.datetime, dry_run: bool) -> int:
     """Remove the citizen hash from contacts finished before `cutoff`; the contacts stay for statistics."""
     contacts = Contact.objects.filter(site__municipality=municipality, finished_at__lt=cutoff, citizen__isnull=False)

@@ -8,7 +8,6 @@ another municipality's is not found. The policy check runs inside the services.
 import datetime as dt
 
 from django.conf import settings
-from django.db import transaction
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework.response import Response
@@ -26,12 +25,9 @@ from skranke.api.serializers.staff import (
 )
 from skranke.api.views.common import ApiView, field_error, validated
 from skranke.catalogue.models import Service
-from skranke.contacts.models import Contact
-from skranke.contacts.services import Line, contact_record, ticket_finish
+from skranke.contacts.services import Line, contact_record, contacts_of_citizen, ticket_finish
 from skranke.organisation.selectors import counters_of_municipality
-from skranke.privacy.cpr import citizen_hash
-from skranke.privacy.models import Action
-from skranke.privacy.services import audit_record, client_address
+from skranke.privacy.services import client_address
 from skranke.queues.models import Ticket
 from skranke.queues.services import counter_open, ticket_call_next, ticket_no_show, ticket_recall, ticket_start
 
@@ -210,22 +206,12 @@ class ContactSearchView(StaffView):
     def post(self, request):
         data = validated(ContactSearchSerializer, request.data)
         staff = self.staff(request)
-        hashed = citizen_hash(data["cpr"])
-        # The read and its audit entry in one transaction: no search without its entry.
-        with transaction.atomic():
-            contacts = list(
-                Contact.objects.filter(site__municipality=staff.municipality_id, citizen=hashed)
-                .prefetch_related("lines__service")
-                .order_by("-finished_at", "-pk")[:SEARCH_LIMIT]
-            )
-            audit_record(
-                municipality=staff.municipality,
-                action=Action.SEARCH,
-                actor=staff.user,
-                client_address=client_address(request),
-                object_type="contacts.contact",
-                citizen=hashed,
-                purpose=data["purpose"],
-                criteria={"count": len(contacts), "via": "api"},
-            )
+        contacts = contacts_of_citizen(
+            staff=staff,
+            cpr=data["cpr"],
+            purpose=data["purpose"],
+            client_address=client_address(request),
+            limit=SEARCH_LIMIT,
+            via="api",
+        )
         return Response(ContactSerializer(contacts, many=True).data)
