@@ -26,11 +26,14 @@ yesterday (migrations are still applied); else it is loaded again.
 Measured in this process with Django's test Client (production settings,
 DEBUG off), logged in as the municipality's manager: every page is requested
 --warmup times, then --requests timed times, for the default period (the last
-four weeks up to yesterday) and for the whole year (?fra=…&til=…). The
-dashboard is also timed with estimate_accuracy stubbed out, and each of its
-parts is timed as a plain call. Baselines in the same run: a bare count of
-the period's contacts, and the dashboard's query path (kpis × 5 and
-wait_by_hour) as it was at --baseline-commit, read with `git show`.
+four weeks up to yesterday) and for the whole year (?fra=…&til=…), with the
+1-minute load average of the machine before and after each. The dashboard is
+also timed with estimate_accuracy stubbed out, and its two calls
+(kpis_and_hours, estimate_accuracy) are timed as plain calls. Baselines in
+the same run: a bare count of the period's contacts, the dashboard's
+key-figure calls (kpis × 5 and wait_by_hour) as they were at BASELINE_COMMIT
+and as they are now, and estimate_accuracy as it was at ACCURACY_BASELINE
+(per ticket, from the contacts), both read with `git show`.
 """
 
 import argparse
@@ -65,6 +68,8 @@ DAYS = 365
 SEED = 0.4242
 # The code of the dashboard's queries before this benchmark's changes: the baseline.
 BASELINE_COMMIT = "2f7877b"
+# The last commit whose estimate_accuracy read every ticket of the period, before it was rolled up per day.
+ACCURACY_BASELINE = "9d8c463"
 TARGET_P95_MS = 500
 # Sites (name, kind, counters per area); invented, like the demo's.
 SITES = [
@@ -604,8 +609,12 @@ def roll_up(w: World, counts: dict) -> float:
         kpis(municipality=municipality, period=year)
         counts["rollup_seconds"] = round(time.perf_counter() - began)
         with psycopg.connect(DATABASE_URL, autocommit=True) as conn:
-            conn.execute("INSERT INTO bench_counts VALUES ('rollup_seconds', %s)", (counts["rollup_seconds"],))
-            for table in ("rolledupday", "contactday", "serviceday", "callday"):
+            conn.execute(
+                "INSERT INTO bench_counts VALUES ('rollup_seconds', %s)"
+                " ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value",
+                (counts["rollup_seconds"],),
+            )
+            for table in ("rolledupday", "contactday", "serviceday", "callday", "estimateday"):
                 conn.execute(f"VACUUM ANALYZE contacts_{table}")
     RolledUpDay.objects.filter(site__municipality=municipality, day=four_weeks.last).delete()
     began = time.perf_counter()
@@ -624,6 +633,7 @@ class Timing:
     period: str
     seconds: list[float]
     queries: int | None = None
+    load: tuple[float, float] | None = None  # the machine's 1-minute load average before and after
 
     @property
     def p50(self) -> float:
@@ -678,21 +688,25 @@ def measure_pages(w: World, *, warmup: int, repeats: int) -> list[Timing]:
             queries = []
             with connection.execute_wrapper(lambda run, sql, *rest, seen=queries: seen.append(sql) or run(sql, *rest)):
                 get(path, query)
+            before = os.getloadavg()[0]
             seconds = timed(lambda path=path, query=query: get(path, query), warmup=warmup, repeats=repeats)
-            results.append(Timing(name, label, seconds, len(queries)))
+            results.append(Timing(name, label, seconds, len(queries), (before, os.getloadavg()[0])))
             print(f"  {name}, {label}: p50 {ms(results[-1].p50)} ms", file=sys.stderr)
         real = views_insights.estimate_accuracy
         views_insights.estimate_accuracy = lambda **kwargs: []
+        before = os.getloadavg()[0]
         try:
             seconds = timed(lambda query=query: get("/indsigt/", query), warmup=warmup, repeats=repeats)
         finally:
             views_insights.estimate_accuracy = real
-        results.append(Timing("dashboard without estimate_accuracy", label, seconds))
+        results.append(
+            Timing("dashboard without estimate_accuracy", label, seconds, None, (before, os.getloadavg()[0]))
+        )
     return results
 
 
 def dashboard_parts(module, municipality, period) -> dict[str, object]:
-    """The dashboard's calls of one kpis module, by name, as the view makes them (all sites)."""
+    """The dashboard's key-figure calls of one kpis module, by name, as the view made them at BASELINE_COMMIT."""
     return {
         "kpis, whole": lambda: module.kpis(municipality=municipality, period=period),
         "kpis by service": lambda: module.kpis(municipality=municipality, period=period, by="service"),
@@ -704,40 +718,47 @@ def dashboard_parts(module, municipality, period) -> dict[str, object]:
 
 
 def measure_parts(w: World, *, repeats: int) -> list[Timing]:
-    """Each call the dashboard makes, timed on its own; estimate_accuracy among them."""
-    from skranke.insights import kpis
+    """The dashboard's two calls, as the view makes them (all sites), each timed on its own."""
     from skranke.insights.accuracy import estimate_accuracy
+    from skranke.insights.kpis import kpis_and_hours
     from skranke.organisation.models import Municipality
 
     municipality = Municipality.objects.get(pk=w.municipality_id)
+    dimensions = [None, "service", "area", "staff_group", "channel"]
     results = []
     for label, (_query, period) in periods().items():
-        calls = dashboard_parts(kpis, municipality, period)
-        calls["estimate_accuracy"] = lambda period=period: estimate_accuracy(municipality=municipality, period=period)
+        calls = {
+            "kpis_and_hours (every table, the wait over the day)": lambda period=period: kpis_and_hours(
+                municipality=municipality, period=period, dimensions=dimensions
+            ),
+            "estimate_accuracy": lambda period=period: estimate_accuracy(municipality=municipality, period=period),
+        }
         for name, call in calls.items():
             results.append(Timing(name, label, timed(call, warmup=1, repeats=repeats)))
     return results
 
 
-def baseline_module():
-    """skranke.insights.kpis as it was at BASELINE_COMMIT, or None when git cannot show it."""
+def old_module(commit: str, path: str, name: str):
+    """The module at `path` as it was at `commit`, run against today's code; None when git cannot show it."""
     try:
         source = subprocess.run(
-            ["git", "show", f"{BASELINE_COMMIT}:src/skranke/insights/kpis.py"],
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            check=True,
+            ["git", "show", f"{commit}:{path}"], cwd=ROOT, capture_output=True, text=True, check=True
         ).stdout
     except (OSError, subprocess.CalledProcessError):
         return None
-    module = types.ModuleType("skranke_bench_baseline_kpis")
-    exec(compile(source, f"{BASELINE_COMMIT}:kpis.py", "exec"), module.__dict__)
+    module = types.ModuleType(name)
+    exec(compile(source, f"{commit}:{path}", "exec"), module.__dict__)
     return module
 
 
+def baseline_module():
+    """skranke.insights.kpis as it was at BASELINE_COMMIT, or None when git cannot show it."""
+    return old_module(BASELINE_COMMIT, "src/skranke/insights/kpis.py", "skranke_bench_baseline_kpis")
+
+
 def measure_baseline(w: World, *, repeats: int, old_repeats: int) -> tuple[list[Timing], bool]:
-    """A bare count of the period's contacts, and the dashboard's queries as they were at BASELINE_COMMIT."""
+    """A bare count of the period's contacts; the dashboard's queries as they were at BASELINE_COMMIT and now;
+    estimate_accuracy as it was at ACCURACY_BASELINE."""
     from django.db import connection
 
     from skranke.insights import kpis
@@ -745,6 +766,11 @@ def measure_baseline(w: World, *, repeats: int, old_repeats: int) -> tuple[list[
 
     municipality = Municipality.objects.get(pk=w.municipality_id)
     old = baseline_module() if old_repeats else None
+    old_accuracy = (
+        old_module(ACCURACY_BASELINE, "src/skranke/insights/accuracy.py", "skranke_bench_baseline_accuracy")
+        if old_repeats
+        else None
+    )
     results = []
     for label, (_query, period) in periods().items():
 
@@ -787,6 +813,19 @@ def measure_baseline(w: World, *, repeats: int, old_repeats: int) -> tuple[list[
             kpis.wait_by_hour(municipality=municipality, period=period)
 
         results.append(Timing("the same through kpis_by, at once", label, timed(at_once, warmup=1, repeats=repeats)))
+        if old_accuracy is not None:
+            print(f"  estimate_accuracy at {ACCURACY_BASELINE}, {label}...", file=sys.stderr)
+
+            def accuracy(period=period):
+                old_accuracy.estimate_accuracy(municipality=municipality, period=period)
+
+            results.append(
+                Timing(
+                    f"estimate_accuracy at {ACCURACY_BASELINE} (per ticket, from the contacts)",
+                    label,
+                    timed(accuracy, warmup=1, repeats=old_repeats),
+                )
+            )
     return results, old is not None
 
 
@@ -825,18 +864,22 @@ def report(
             f"included), then VACUUM ANALYZE {counts.get('vacuum_seconds', 0)} s"
             + (" (an earlier run's data, reused with --keep)." if kept else ".")
         )
-        + f" The key figures' roll-up of the {DAYS} days at the 5 sites took {counts.get('rollup_seconds', '?')} s,"
+        + f" The roll-up of the {DAYS} days at the 5 sites (the key figures and the estimate's accuracy) took"
+        f" {counts.get('rollup_seconds', '?')} s,"
         " made by the first request for the year after loading, in chunks of 31 days; rolling up one day"
         f" (yesterday) again, as the first request of a day does, took {ms(one_day)} ms.",
         "",
-        "| page | period | p50 ms | p95 ms | queries |",
-        "|---|---|---|---|---|",
+        "| page | period | p50 ms | p95 ms | queries | load average before → after |",
+        "|---|---|---|---|---|---|",
     ]
     for t in pages:
-        out.append(f"| {t.name} | {t.period} | {ms(t.p50)} | {ms(t.p95)} | {t.queries if t.queries else '–'} |")
+        load = f"{t.load[0]:.1f} → {t.load[1]:.1f}" if t.load else "–"
+        out.append(
+            f"| {t.name} | {t.period} | {ms(t.p50)} | {ms(t.p95)} | {t.queries if t.queries else '–'} | {load} |"
+        )
     out += [
         "",
-        f"The dashboard's calls one by one (p50 ms of {args.parts} calls; all sites):",
+        f"The dashboard's two calls, each on its own (p50 ms of {args.parts} calls; all sites):",
         "",
         "| call | " + " | ".join(labels) + " |",
         "|---|" + "---|" * len(labels),
@@ -847,7 +890,7 @@ def report(
         out.append(f"| {name} | " + " | ".join(cells) + " |")
     out += [
         "",
-        "Baselines, same run (p50 / p95 ms; the old query path p50 / slowest of its fewer calls):",
+        "Baselines, same run (p50 / p95 ms; the old code's p50 / slowest of its fewer calls):",
         "",
         "| baseline | " + " | ".join(labels) + " |",
         "|---|" + "---|" * len(labels),
@@ -901,20 +944,28 @@ estimate's accuracy reads them. VACUUM ANALYZE after loading, as autovacuum woul
 and visibility map in production (it is off on this machine). `--keep` reuses the database when it
 holds the same data ending yesterday.
 
-**The roll-up.** The key figures are read from a daily roll-up (`insights.rollup`, tables
-`contacts_rolledupday`, `_contactday`, `_serviceday`, `_callday`), which the first request for a period
-makes for the days in it that are over. After loading, the first request for the year makes it for
+**The roll-up.** The key figures and the wait estimate's accuracy are read from a daily roll-up
+(`insights.rollup`, tables `contacts_rolledupday`, `_contactday`, `_serviceday`, `_callday`,
+`_estimateday`), which the first request for a period makes for the days in it that are over. After
+loading (or after a migration that forgets the roll-up), the first request for the year makes it for
 the whole year; that is timed once and kept with the data (`--keep`). Each run also times rolling up
-yesterday again, which is what the first request of a day does in production.
+yesterday again, which is what the first request of a day does in production. A year is some thousand
+roll-up rows per table; their waits, times at the counter and tickets are kept as packed integers in
+whole seconds, as the records have them, which PostgreSQL joins per group and sends in its binary
+format; the key figures' percentiles are then taken from counts per second, and the estimate's errors
+from its tickets, so every figure is exactly what reading the contacts themselves would give.
 
 **How it is measured.** In the benchmark's process with Django's test Client, production settings
 (DEBUG off), logged in as the manager; {{warmup}} warm-up requests, then {{requests}} timed ones per
-page and period, one at a time. "Without estimate_accuracy" is the same page with that call replaced
-by an empty list (it is being rewritten separately). The calls of the dashboard are also timed one by
-one. Baselines in the same run: a bare `SELECT count(*)` of the period's contacts, and the dashboard's
-six key-figure calls through `skranke.insights.kpis` as it was at commit {BASELINE_COMMIT} (read with
-`git show`), beside the same six calls now, and the same figures asked for at once (`kpis_by`, which
-reads the roll-up once for the whole, the areas, the staff groups and the channels).
+page and period, one at a time, with the machine's 1-minute load average before and after (it is
+shared with other work). "Without estimate_accuracy" is the same page with that call replaced by an
+empty list, to show what it costs. The dashboard's two calls are also timed on their own:
+`kpis_and_hours` (every table of the page and the wait over the day, from one read of the roll-up)
+and `estimate_accuracy`. Baselines in the same run: a bare `SELECT count(*)` of the period's contacts;
+the dashboard's six key-figure calls through `skranke.insights.kpis` as it was at commit
+{BASELINE_COMMIT} (read with `git show`), beside the same six calls now, and the same figures asked for
+at once (`kpis_by` and `wait_by_hour`); and `estimate_accuracy` as it was at commit {ACCURACY_BASELINE},
+which read every ticket of the period with its contact (read with `git show`).
 """
 
 
@@ -929,8 +980,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--requests", type=int, default=20, help="timed requests per page and period")
     parser.add_argument("--warmup", type=int, default=3, help="requests before the timed ones")
     parser.add_argument("--parts", type=int, default=5, help="timed calls of each of the dashboard's calls")
-    parser.add_argument("--baseline-calls", type=int, default=3, help=f"timed calls of the {BASELINE_COMMIT} path")
-    parser.add_argument("--skip-baseline", action="store_true", help=f"leave out the {BASELINE_COMMIT} path")
+    parser.add_argument(
+        "--baseline-calls",
+        type=int,
+        default=3,
+        help=f"timed calls of the {BASELINE_COMMIT} and {ACCURACY_BASELINE} code",
+    )
+    parser.add_argument(
+        "--skip-baseline", action="store_true", help=f"leave out the {BASELINE_COMMIT} and {ACCURACY_BASELINE} code"
+    )
     parser.add_argument("--write", action="store_true", help=f"replace the section in {DOC.relative_to(ROOT)}")
     args = parser.parse_args(argv)
     if args.contacts < 1000 or args.requests < 1 or args.warmup < 0 or args.parts < 1 or args.baseline_calls < 1:
@@ -949,7 +1007,7 @@ def main(argv: list[str] | None = None) -> int:
     one_day = roll_up(w, counts)
     print("Pages...", file=sys.stderr)
     pages = measure_pages(w, warmup=args.warmup, repeats=args.requests)
-    print("The dashboard's calls one by one...", file=sys.stderr)
+    print("The dashboard's calls on their own...", file=sys.stderr)
     parts = measure_parts(w, repeats=args.parts)
     print("Baselines...", file=sys.stderr)
     baseline, _old = measure_baseline(

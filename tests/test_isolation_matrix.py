@@ -241,6 +241,7 @@ MUNICIPAL_ROWS = {
     "contacts.contactday": "rolled_up__site__municipality",
     "contacts.serviceday": "rolled_up__site__municipality",
     "contacts.callday": "rolled_up__site__municipality",
+    "contacts.estimateday": "rolled_up__site__municipality",
 }
 SHARED_ROWS = {
     "catalogue.service",

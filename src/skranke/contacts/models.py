@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from skranke.catalogue.models import Service
 from skranke.organisation.models import Area, Counter, Site, StaffGroup
 from skranke.privacy.fields import CitizenHashField
-from skranke.queues.models import Channel, Ticket
+from skranke.queues.models import Channel, Queue, Ticket
 
 
 class Outcome(models.TextChoices):
@@ -134,14 +134,14 @@ class SatisfactionResponse(models.Model):
         return f"{self.contact_id}: {self.face}"
 
 
-# The key figures' daily roll-up (insights.kpis): a finished day's contacts added up once, so a period of a
+# The key figures' daily roll-up (insights.rollup): a finished day's contacts added up once, so a period of a
 # year never reads a year of contacts. Medians and percentiles stay exact: each row keeps its times as lists.
 
 
 class RolledUpDay(models.Model):
     """One site's day whose roll-up rows are complete; deleting it (and with it its rows) makes it be counted again.
 
-    insights.kpis rolls up a day before today the first time a period with it is asked for.
+    insights.rollup rolls up a day before today the first time a period with it is asked for.
     contacts.services deletes the mark when it records a contact or a satisfaction answer for such a day.
     """
 
@@ -169,7 +169,7 @@ class DayFigures(models.Model):
     recontacts = models.PositiveIntegerField(_("genhenvendelser"), default=0)
     answers = models.PositiveIntegerField(_("tilfredshedssvar"), default=0)
     face_total = models.PositiveIntegerField(_("sum af svar"), default=0)
-    # Seconds as 32-bit big-endian integers (insights.kpis.pack): the wait of each contact that had one,
+    # Seconds as 32-bit big-endian integers (insights.rollup.pack): the wait of each contact that had one,
     # and each one's time at the counter. A year of them is read as one block, never parsed number by number.
     waits = models.BinaryField(_("ventetider (sekunder)"), default=bytes)
     service_times = models.BinaryField(_("betjeningstider (sekunder)"), default=bytes)
@@ -238,3 +238,30 @@ class CallDay(models.Model):
 
     def __str__(self):
         return f"{self.rolled_up} {self.area} {self.channel}"
+
+
+class EstimateDay(models.Model):
+    """A queue's day as the wait estimate's accuracy (insights.accuracy) reads it, in two halves by their own day.
+
+    The contacts with a ticket of the queue that finished on the day, for the naive estimate's mean service
+    time (a period's mean is its days' totals over their counts); and the queue's tickets taken on the day
+    that carry the estimate of their issue and whose citizen was served.
+    """
+
+    rolled_up = models.ForeignKey(RolledUpDay, on_delete=models.CASCADE, related_name="estimate_days")
+    queue = models.ForeignKey(Queue, on_delete=models.CASCADE, related_name="+", verbose_name=_("kø"))
+    served = models.PositiveIntegerField(_("betjente med kønummer"), default=0)
+    service_total = models.PositiveIntegerField(_("deres betjeningstid i alt (sekunder)"), default=0)
+    # Per ticket a record of insights.rollup.ESTIMATE: the real wait, how far Skranke's estimate missed it
+    # (both whole seconds), and the tickets ahead and the counters open at issue; a ticket with a number
+    # too large for it in estimates_wide (ESTIMATE_WIDE). Stored uncompressed (migration 0007): read, not kept.
+    estimates = models.BinaryField(_("numre med estimat"), default=bytes)
+    estimates_wide = models.BinaryField(_("numre med estimat, store tal"), default=bytes)
+
+    class Meta:
+        verbose_name = _("estimater på en dag")
+        verbose_name_plural = _("estimater pr. dag")
+        constraints = [models.UniqueConstraint(fields=["rolled_up", "queue"], name="contacts_estimateday_unique")]
+
+    def __str__(self):
+        return f"{self.rolled_up} {self.queue_id}"

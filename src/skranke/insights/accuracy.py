@@ -11,23 +11,29 @@ had its estimate recorded at issue:
   at issue, and the mean service time is the queue's mean over the period's
   contacts, known only afterwards, which makes the naive estimate a fairer rival.
 The error of each is the median of the absolute differences, per queue.
-Counted in the database: one grouped query for the means, one for the errors
-(PostgreSQL's percentile_cont; on SQLite, the demo, the medians in Python).
+
+Read from the daily roll-up (insights.rollup, contacts.models.EstimateDay): per
+queue and day, the count and the total of the service times of its contacts (a
+period's mean is the sum of its days' totals over the sum of their counts: the
+same mean as over the contacts themselves), and per ticket its wait and
+Skranke's miss in whole seconds, as the records keep them, and the naive
+estimate's tickets ahead and open counters.
+The naive miss is worked out here with the period's mean, so both medians are
+exact, the same as PostgreSQL's percentile_cont over the tickets would give.
 """
 
 from dataclasses import dataclass
 
-from django.db import connection
-from django.db.models import Avg, Case, Count, F, FloatField, Value, When
-from django.db.models.functions import Abs, Cast, Greatest
+import numpy as np
 
-from skranke.contacts.models import Contact
-from skranke.insights.kpis import Percentile, Period
-from skranke.insights.stats import percentile
+from skranke.contacts.models import EstimateDay
+from skranke.insights.kpis import Period, Seconds
+from skranke.insights.rollup import ESTIMATE, added_up, days_of
 from skranke.queues.models import Queue
 
 # A queue with fewer called tickets than this tells little about an estimator.
 MIN_TICKETS = 30
+NO_TICKETS = np.empty(0, dtype=ESTIMATE)
 
 
 @dataclass(frozen=True)
@@ -54,75 +60,36 @@ def estimate_accuracy(*, municipality, period: Period) -> list[Accuracy]:
     queues = list(
         Queue.objects.filter(site__municipality=municipality).select_related("site").order_by("site__name", "letter")
     )
-    means = dict(
-        Contact.objects.filter(ticket__queue__in=queues, finished_at__gte=period.start, finished_at__lt=period.end)
-        .values_list("ticket__queue")
-        .annotate(mean=Avg("service_seconds"))
-        .values_list("ticket__queue", "mean")
-        .order_by()
+    days = days_of(municipality=municipality, period=period)
+    grouped = added_up(
+        EstimateDay,
+        ["queue_id"],
+        days,
+        ("served", "service_total"),
+        ("estimates", "estimates_wide"),
+        queue_id__in=[queue.pk for queue in queues],
     )
-    estimated = Contact.objects.filter(
-        ticket__queue__in=queues,
-        ticket__issued_at__gte=period.start,
-        ticket__issued_at__lt=period.end,
-        ticket__estimate_seconds__isnull=False,
-        ticket__ahead_at_issue__isnull=False,
-        wait_seconds__isnull=False,
-    )
-    mean_service = Case(
-        *(When(ticket__queue=pk, then=Value(float(mean))) for pk, mean in means.items() if mean is not None),
-        default=Value(0.0),
-        output_field=FloatField(),
-    )
-    naive = (
-        Cast("ticket__ahead_at_issue", FloatField())
-        * mean_service
-        / Cast(Greatest("ticket__open_counters_at_issue", Value(1)), FloatField())
-    )
-    estimated = estimated.annotate(
-        skranke_miss=Abs(Cast("ticket__estimate_seconds", FloatField()) - F("wait_seconds")),
-        naive_miss=Abs(naive - F("wait_seconds")),
-    )
-    grouped = estimated.values("ticket__queue").order_by()
-    found: dict[int, dict] = {}
-    if connection.vendor == "postgresql":
-        for row in grouped.annotate(
-            n=Count("pk"),
-            wait=Avg("wait_seconds"),
-            skranke=Percentile("skranke_miss", 0.5),
-            naive=Percentile("naive_miss", 0.5),
-        ):
-            found[row["ticket__queue"]] = row
-    else:
-        misses: dict[int, tuple[list, list, list]] = {}
-        for queue_id, wait, skranke, naive_miss in estimated.values_list(
-            "ticket__queue", "wait_seconds", "skranke_miss", "naive_miss"
-        ):
-            lists = misses.setdefault(queue_id, ([], [], []))
-            lists[0].append(wait)
-            lists[1].append(skranke)
-            lists[2].append(naive_miss)
-        for queue_id, (waits, skranke, naive_misses) in misses.items():
-            found[queue_id] = {
-                "n": len(waits),
-                "wait": sum(waits) / len(waits),
-                "skranke": percentile(skranke, 0.5),
-                "naive": percentile(naive_misses, 0.5),
-            }
-    return [_accuracy(queue, found.get(queue.pk), has_mean=means.get(queue.pk) is not None) for queue in queues]
+    return [_accuracy(queue, *grouped.get((queue.pk,), (0, 0, NO_TICKETS, NO_TICKETS))) for queue in queues]
 
 
-def _accuracy(queue: Queue, row: dict | None, *, has_mean: bool) -> Accuracy:
-    if not row or not row["n"]:
+def _accuracy(queue: Queue, served: int, service_total: int, narrow: np.ndarray, wide: np.ndarray) -> Accuracy:
+    tickets = narrow.size + wide.size
+    if not tickets:
         return Accuracy(queue=queue, tickets=0, skranke_error=None, naive_error=None, mean_wait=None)
 
-    def minutes(seconds):
-        return None if seconds is None else seconds / 60
+    def column(name: str) -> np.ndarray:
+        return np.concatenate([narrow[name], wide[name]], dtype=np.int64)
 
+    waits = column("wait")
+    naive_error = None
+    if served:
+        naive = column("ahead") * (service_total / served) / column("open")  # ahead × mean ÷ open counters
+        naive_error = float(np.median(np.abs(naive - waits))) / 60
+    (skranke_error,) = Seconds.of(column("miss")).percentiles(0.5)
     return Accuracy(
         queue=queue,
-        tickets=row["n"],
-        skranke_error=minutes(row["skranke"]),
-        naive_error=minutes(row["naive"]) if has_mean else None,
-        mean_wait=minutes(row["wait"]),
+        tickets=tickets,
+        skranke_error=skranke_error / 60,
+        naive_error=naive_error,
+        mean_wait=int(waits.sum()) / tickets / 60,
     )

@@ -18,6 +18,7 @@ What each figure means (docs/insights.md has the same in Danish):
 """
 
 import datetime as dt
+import math
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -26,7 +27,7 @@ from django.utils import timezone
 
 from skranke.catalogue.models import Kind, Service
 from skranke.contacts.models import CallDay, ContactDay, ServiceDay
-from skranke.insights.rollup import COUNTS, Days, added_up, days_of
+from skranke.insights.rollup import COUNTS, HOURS, SECONDS, Days, added_up, days_of
 from skranke.organisation.models import Area, Site, StaffGroup
 from skranke.queues.models import Channel
 
@@ -117,6 +118,14 @@ class Figures:
         return self._share(self.authority_by_library, self.authority)
 
 
+@dataclass(frozen=True)
+class Hour:
+    hour: int  # local hour of the day the citizen took the ticket, 0–23
+    contacts: int
+    wait_median: float | None
+    wait_p90: float | None
+
+
 class Percentile(Aggregate):
     """PostgreSQL's percentile_cont: the p-th percentile with linear interpolation (numpy's default too)."""
 
@@ -131,6 +140,57 @@ class Percentile(Aggregate):
 # -- the figures ------------------------------------------------------------------------------
 
 
+# Seconds below this are counted per second; the rare larger ones (a ticket left waiting overnight) are kept.
+COUNTED = 1 << 16  # about 18 hours
+
+
+@dataclass(frozen=True)
+class Seconds:
+    """Whole seconds as how many there are of each, so groups add up by adding counts instead of sorting again.
+
+    A year's million waits become some thousand counts per group, and any percentile of any groups together is
+    still exact. Seconds from COUNTED on are kept as they are, sorted, so a stray large value costs no memory.
+    """
+
+    counts: np.ndarray  # counts[s]: how many were s seconds (s < COUNTED)
+    beyond: np.ndarray  # those from COUNTED on, sorted
+
+    @classmethod
+    def of(cls, values: np.ndarray) -> "Seconds":
+        if values.size and values.max() >= COUNTED:
+            small = values < COUNTED
+            return cls(np.bincount(values[small]), np.sort(values[~small]).astype(np.int64))
+        return cls(np.bincount(values), np.empty(0, dtype=np.int64))
+
+    @classmethod
+    def together(cls, parts: list["Seconds"]) -> "Seconds":
+        counts = np.zeros(max((part.counts.size for part in parts), default=0), dtype=np.int64)
+        for part in parts:
+            counts[: part.counts.size] += part.counts
+        return cls(counts, np.sort(np.concatenate([np.empty(0, dtype=np.int64)] + [part.beyond for part in parts])))
+
+    def percentiles(self, *shares: float) -> tuple[float | None, ...]:
+        """As numpy's quantile (linear interpolation, PostgreSQL's percentile_cont) over the values; None without."""
+        counted = int(self.counts.sum())
+        n = counted + self.beyond.size
+        if not n:
+            return (None,) * len(shares)
+        cumulative = np.cumsum(self.counts)
+
+        def nth(rank: int) -> int:  # the value at this place in order, from 0
+            if rank < counted:
+                return int(np.searchsorted(cumulative, rank, side="right"))
+            return int(self.beyond[rank - counted])
+
+        result = []
+        for share in shares:
+            place = (n - 1) * share
+            below = math.floor(place)
+            a, b, t = nth(below), nth(min(below + 1, n - 1)), place - below
+            result.append(float(b - (b - a) * (1 - t) if t >= 0.5 else a + (b - a) * t))
+        return tuple(result)
+
+
 @dataclass
 class _Sums:
     """A group's counts and times while its roll-up rows are added together."""
@@ -140,7 +200,7 @@ class _Sums:
     waits: list = field(default_factory=list)
     service_times: list = field(default_factory=list)
 
-    def add(self, counts: list[int], waits: np.ndarray, service_times: np.ndarray) -> None:
+    def add(self, counts: list[int], waits: Seconds, service_times: Seconds) -> None:
         f = self.figures
         lines, resolved, referred, follow_up, not_possible, with_citizen, recontacts, answers, face_total = counts
         f.lines += lines
@@ -158,18 +218,17 @@ class _Sums:
     def done(self) -> Figures:
         f = self.figures
         f.satisfaction_mean = self.face_total / f.answers if f.answers else None
-        f.wait_median, f.wait_p90 = _percentiles(self.waits, 0.5, 0.9)
-        (f.service_median,) = _percentiles(self.service_times, 0.5)
+        f.wait_median, f.wait_p90 = Seconds.together(self.waits).percentiles(0.5, 0.9)
+        (f.service_median,) = Seconds.together(self.service_times).percentiles(0.5)
         return f
 
 
-def _percentiles(arrays: list[np.ndarray], *shares: float) -> tuple[float | None, ...]:
-    """The percentiles of all the values together, as stats.percentile takes them, in one pass; None without any."""
-    values = np.concatenate(arrays) if arrays else np.empty(0)
-    if not values.size:
-        return (None,) * len(shares)
-    return tuple(float(v) for v in np.quantile(values, shares))
+def _counted(grouped: dict[tuple, list]) -> dict[tuple, list]:
+    """added_up's groups with their blocks of seconds as Seconds, made once for every dimension that adds them."""
+    return {key: [*sums[:-2], Seconds.of(sums[-2]), Seconds.of(sums[-1])] for key, sums in grouped.items()}
 
+
+NO_SECONDS, NO_HOURS = np.empty(0, dtype=SECONDS), np.empty(0, dtype=HOURS)
 
 # The groups of the roll-up rows the dimensions other than "service" are added up from.
 CONTACT_KEYS = ("site", "area", "staff_group", "channel")
@@ -185,20 +244,44 @@ def kpis_by(
     *, municipality, period: Period, dimensions: list[str | None], site: Site | None = None
 ) -> dict[str | None, list[Figures]]:
     """kpis() for several dimensions (None: the whole) at once, reading the roll-up once for all but "service"."""
+    figures, _hours = _read(municipality=municipality, period=period, dimensions=dimensions, site=site, hours=False)
+    return figures
+
+
+def kpis_and_hours(
+    *, municipality, period: Period, dimensions: list[str | None], site: Site | None = None
+) -> tuple[dict[str | None, list[Figures]], list[Hour]]:
+    """kpis_by() and wait_by_hour() (all areas) from the same read of the roll-up: the dashboard's tables."""
+    return _read(municipality=municipality, period=period, dimensions=dimensions, site=site, hours=True)
+
+
+def _read(*, municipality, period, dimensions, site, hours: bool) -> tuple[dict[str | None, list[Figures]], list]:
     for by in dimensions:
         if by is not None and by not in DIMENSIONS:
             raise ValueError(f"Unknown dimension: {by}")
     days = days_of(municipality=municipality, period=period, site=site)
-    result = {}
+    result, by_hour = {}, []
     others = [by for by in dimensions if by != "service"]
-    if others:
-        contacts = added_up(ContactDay, list(CONTACT_KEYS), days, ("contacts", "authority", *COUNTS))
+    if others or hours:
+        counts = ("contacts", "authority", *COUNTS)
+        if hours:  # each group's waits with their hours, in the same order
+            grouped = added_up(
+                ContactDay, list(CONTACT_KEYS), days, counts, ("waits", "service_times", "wait_hours"), aligned=True
+            )
+            by_hour = _by_hour(
+                np.concatenate([NO_SECONDS, *(sums[-3] for sums in grouped.values())]),
+                np.concatenate([NO_HOURS, *(sums[-1] for sums in grouped.values())]),
+            )
+            grouped = {key: sums[:-1] for key, sums in grouped.items()}
+        else:
+            grouped = added_up(ContactDay, list(CONTACT_KEYS), days, counts)
+        contacts = _counted(grouped)
         calls = added_up(CallDay, list(CALL_KEYS), days, ("called", "no_shows"), ())
         for by in others:
             result[by] = _by_contact(by, contacts, calls)
     if "service" in dimensions:
         result["service"] = _by_service(days)
-    return result
+    return result, by_hour
 
 
 def _by_contact(by: str | None, contacts: dict, calls: dict) -> list[Figures]:
@@ -226,7 +309,7 @@ def _by_contact(by: str | None, contacts: dict, calls: dict) -> list[Figures]:
 
 def _by_service(days: Days) -> list[Figures]:
     groups: dict[object, _Sums] = {}
-    grouped = added_up(ServiceDay, ["service_id", "staff_group"], days, COUNTS)
+    grouped = _counted(added_up(ServiceDay, ["service_id", "staff_group"], days, COUNTS))
     services = Service.objects.in_bulk({service_id for service_id, _group in grouped})
     for (service_id, staff_group), (*counts, waits, service_times) in grouped.items():
         sums = groups.setdefault(service_id, _Sums(Figures(key=service_id)))
@@ -262,14 +345,6 @@ def _label(rows, by) -> None:
         figures.label = str(labels[key])
 
 
-@dataclass(frozen=True)
-class Hour:
-    hour: int  # local hour of the day the citizen took the ticket, 0–23
-    contacts: int
-    wait_median: float | None
-    wait_p90: float | None
-
-
 def wait_by_hour(*, municipality, period: Period, site: Site | None = None, area: str | None = None) -> list[Hour]:
     """The wait over the day: per hour the citizens took their tickets, how many and how long they waited."""
     days = days_of(municipality=municipality, period=period, site=site)
@@ -278,9 +353,20 @@ def wait_by_hour(*, municipality, period: Period, site: Site | None = None, area
     if not grouped:
         return []
     ((waits, hours),) = grouped.values()
+    return _by_hour(waits, hours)
+
+
+def _by_hour(waits: np.ndarray, hours: np.ndarray) -> list[Hour]:
+    """The waits grouped by the hour their ticket was taken (`hours`, the same order; 24: no ticket)."""
+    # Counted per hour and second in one pass: the count of (hour, s) at hour × COUNTED + s.
+    small = waits < COUNTED
+    counts = np.bincount(hours[small] * np.int64(COUNTED) + waits[small], minlength=25 * COUNTED)
+    counts = counts.reshape(25, COUNTED)
+    beyond, beyond_hours = waits[~small].astype(np.int64), hours[~small]
     result = []
     for hour in range(24):
-        taken = waits[hours == hour]
-        if taken.size:
-            result.append(Hour(hour, int(taken.size), *_percentiles([taken], 0.5, 0.9)))
+        taken = Seconds(counts[hour], np.sort(beyond[beyond_hours == hour]))
+        contacts = int(taken.counts.sum()) + taken.beyond.size
+        if contacts:
+            result.append(Hour(hour, contacts, *taken.percentiles(0.5, 0.9)))
     return result

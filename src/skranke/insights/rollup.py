@@ -2,18 +2,22 @@
 
 contacts.models holds the rows: per site and day a RolledUpDay mark, and
 ContactDay (by area, staff group and channel), ServiceDay (by service and
-staff group) and CallDay (tickets called, by area and channel). A day is
-added up from its contacts, lines, satisfaction answers and called tickets the
-first time a period with it is asked for, once it has been over for SETTLE;
-days not yet over are added up the same way on every call and not kept.
-contacts.services deletes a day's mark, and with it its rows, when it records
-a contact or an answer for a day already over, so the day is added up again.
+staff group), CallDay (tickets called, by area and channel) and EstimateDay
+(by queue: the wait estimate's accuracy). A day is added up from its contacts,
+lines, satisfaction answers and tickets the first time a period with it is
+asked for, once it has been over for SETTLE; days not yet over are added up
+the same way on every call and not kept. contacts.services deletes a day's
+mark, and with it its rows, when it records a contact or an answer for a day
+already over, so the day is added up again.
 
-Each row keeps its waits and times at the counter as packed 32-bit integers,
-so medians and percentiles over any period stay exact: PostgreSQL joins a
-period's blocks into one (string_agg) and the figures take the percentiles of
-the whole. Tickets' changes for a day already over (a no-show recorded the next
-day, the simulator writing past days) are not seen until the day is added up again.
+Each row keeps its waits and times at the counter as packed 32-bit integers
+(an EstimateDay its tickets as packed records, ESTIMATE), so medians and
+percentiles over any period stay exact: PostgreSQL joins a period's blocks
+into one (string_agg) and sends them in its binary format, and the figures
+take the percentiles of the whole. Tickets' changes for a day already over (a no-show recorded the next
+day, the simulator writing past days, a contact finished more than SETTLE
+after the midnight after its ticket was taken) are not seen until the day is
+added up again.
 """
 
 import datetime as dt
@@ -22,8 +26,9 @@ from itertools import groupby
 from typing import TYPE_CHECKING
 
 import numpy as np
+import psycopg
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Aggregate, BinaryField, Count, Q, Sum
+from django.db.models import Aggregate, BinaryField, Count, IntegerField, Q, Sum, Value
 from django.db.models.functions import ExtractHour, TruncDate
 from django.utils import timezone
 
@@ -33,12 +38,13 @@ from skranke.contacts.models import (
     Contact,
     ContactDay,
     ContactService,
+    EstimateDay,
     Outcome,
     RolledUpDay,
     ServiceDay,
 )
 from skranke.organisation.models import Site
-from skranke.queues.models import Status, Ticket
+from skranke.queues.models import Queue, Status, Ticket
 
 if TYPE_CHECKING:
     from skranke.insights.kpis import Period
@@ -75,6 +81,11 @@ OUTCOME_COUNTS = {
 # How a roll-up row keeps seconds: 32-bit big-endian integers, one after the other; and hours: a byte each.
 SECONDS = np.dtype(">i4")
 HOURS = np.dtype("u1")
+# An EstimateDay's ticket: its real wait and how far Skranke's estimate missed it (whole seconds), and the
+# tickets ahead and the counters open (at least one) when it was taken; big-endian. In 8 bytes when the
+# wait, the miss and the tickets ahead are all below 65,536 (18 hours), as good as all; else in 14.
+ESTIMATE = np.dtype([("wait", ">u2"), ("miss", ">u2"), ("ahead", ">u2"), ("open", ">u2")])
+ESTIMATE_WIDE = np.dtype([("wait", ">u4"), ("miss", ">u4"), ("ahead", ">u4"), ("open", ">u2")])
 
 
 def pack(seconds: list[int]) -> bytes:
@@ -106,6 +117,18 @@ def _summarize(wanted: set[tuple[int, dt.date]], first: dt.date, last: dt.date) 
     times: dict[int, tuple[object, list, list]] = {}
     contact_rows: dict[tuple, ContactDay] = {}
     service_rows: dict[tuple, ServiceDay] = {}
+    # (site, day, queue) -> the row and its tickets' records, packed at the end.
+    estimate_rows: dict[tuple, tuple[EstimateDay, list]] = {}
+
+    def estimate_row(site_id: int, day: dt.date, queue_id: int) -> tuple[EstimateDay, list]:
+        found = estimate_rows.get((site_id, day, queue_id))
+        if found is None:
+            found = estimate_rows[site_id, day, queue_id] = (
+                EstimateDay(rolled_up=summed[site_id, day].mark, queue_id=queue_id),
+                [],
+            )
+        return found
+
     contacts = {}
     records = (
         Contact.objects.filter(site_id__in=sites, finished_at__gte=start, finished_at__lt=end)
@@ -121,11 +144,18 @@ def _summarize(wanted: set[tuple[int, dt.date]], first: dt.date, last: dt.date) 
             "service_seconds",
             "hour",
             "satisfaction__face",
+            "ticket__queue_id",
         )
     )
-    for pk, site_id, day, area, group, channel, wait, seconds, hour, face in records.iterator(chunk_size=5000):
+    for pk, site_id, day, area, group, channel, wait, seconds, hour, face, queue_id in records.iterator(
+        chunk_size=5000
+    ):
         if (site_id, day) not in summed:
             continue
+        if queue_id is not None:
+            estimated, _tickets = estimate_row(site_id, day, queue_id)
+            estimated.served += 1
+            estimated.service_total += seconds
         key = (site_id, day, area, group, channel)
         row = contact_rows.get(key)
         if row is None:
@@ -184,6 +214,39 @@ def _summarize(wanted: set[tuple[int, dt.date]], first: dt.date, last: dt.date) 
             summed[site_id, day].rows.append(
                 CallDay(rolled_up=mark, area=area, channel=channel, called=called, no_shows=no_shows)
             )
+    # The tickets the estimate's accuracy compares, by the day they were taken; PostgreSQL takes them from the
+    # queues' (queue, issued_at) index.
+    queues = list(Queue.objects.filter(site_id__in=sites).values_list("pk", flat=True))
+    estimated = (
+        Ticket.objects.filter(
+            queue__in=queues,
+            issued_at__gte=start,
+            issued_at__lt=end,
+            estimate_seconds__isnull=False,
+            ahead_at_issue__isnull=False,
+            contact__wait_seconds__isnull=False,
+        )
+        .annotate(issued_day=TruncDate("issued_at"))
+        .values_list(
+            "queue__site_id",
+            "issued_day",
+            "queue_id",
+            "contact__wait_seconds",
+            "estimate_seconds",
+            "ahead_at_issue",
+            "open_counters_at_issue",
+        )
+    )
+    for site_id, day, queue_id, wait, estimate, ahead, open_counters in estimated.iterator(chunk_size=5000):
+        if (site_id, day) in summed:
+            _row, tickets = estimate_row(site_id, day, queue_id)
+            tickets.append((wait, abs(estimate - wait), ahead, max(open_counters or 1, 1)))
+    for row, tickets in estimate_rows.values():
+        records = np.array(tickets, dtype=ESTIMATE_WIDE)
+        wide = (records["wait"] > 0xFFFF) | (records["miss"] > 0xFFFF) | (records["ahead"] > 0xFFFF)
+        row.estimates = records[~wide].astype(ESTIMATE).tobytes()
+        row.estimates_wide = records[wide].tobytes()
+        summed[row.rolled_up.site_id, row.rolled_up.day].rows.append(row)
     for row, waits, services in times.values():
         waits.sort()
         if isinstance(row, ContactDay):
@@ -201,7 +264,7 @@ def _store(summed: list[_Summed]) -> bool:
     try:
         with transaction.atomic():
             RolledUpDay.objects.bulk_create([day.mark for day in summed])
-            for model in (ContactDay, ServiceDay, CallDay):
+            for model in (ContactDay, ServiceDay, CallDay, EstimateDay):
                 model.objects.bulk_create([row for row in rows if type(row) is model], batch_size=500)
     except IntegrityError:
         for day in summed:
@@ -257,7 +320,13 @@ def _roll_up(site_ids: list[int], period: "Period") -> Days:
 # Names in added_up that the stored rows reach through their mark.
 _THROUGH_MARK = {"site": "rolled_up__site_id"}
 # How each block of a roll-up row is read.
-BLOCKS = {"waits": SECONDS, "service_times": SECONDS, "wait_hours": HOURS}
+BLOCKS = {
+    "waits": SECONDS,
+    "service_times": SECONDS,
+    "wait_hours": HOURS,
+    "estimates": ESTIMATE,
+    "estimates_wide": ESTIMATE_WIDE,
+}
 
 
 class _Joined(Aggregate):
@@ -319,11 +388,10 @@ def added_up(
             summed |= {f"all_{name}": _JoinedInOrder(name, order=order) for name in blocks}
         else:
             summed |= {f"all_{name}": _Joined(name) for name in blocks}
-        if names:
-            stored = stored.values(*names).annotate(**summed).order_by().values_list(*names, *summed)
-        else:
-            totals = stored.aggregate(**summed)
-            stored = [tuple(totals.values())] if any(v is not None for v in totals.values()) else []
+        if not names:  # the whole: a constant groups nothing, so one row, of NULLs when there are no rows
+            stored = stored.annotate(whole=Value(1, output_field=IntegerField()))
+        grouped = stored.values(*(names or ["whole"])).annotate(**summed).order_by().values_list(*names, *summed)
+        stored = [row for row in _binary_rows(grouped) if any(value is not None for value in row)]
     else:
         stored = stored.values_list(*names, *counts, *blocks)
     for row in stored:
@@ -340,6 +408,30 @@ def added_up(
         for n, block in enumerate(blocks, start=len(counts)):
             into[n] = np.frombuffer(b"".join(into[n]), dtype=BLOCKS[block])
     return sums
+
+
+class _BinaryCursor(psycopg.Cursor):
+    """A psycopg cursor that reads every result in PostgreSQL's binary format and prepares no statement."""
+
+    def execute(self, query, params=None, **_options):
+        return super().execute(query, params, prepare=False, binary=True)
+
+
+def _binary_rows(queryset) -> list[tuple]:
+    """The rows of a values_list queryset on PostgreSQL, read in binary.
+
+    Django's cursors bind parameters in the client, and such cursors read results only as text, where a
+    block comes as hex, twice its size, for psycopg to turn back into bytes: for a year that was as long
+    again as PostgreSQL took to join the blocks. Through Django's cursor wrapper, so the query is logged and
+    passes the connection's execute wrappers like any other.
+    """
+    sql, params = queryset.query.sql_with_params()
+    connection.ensure_connection()
+    raw = _BinaryCursor(connection.connection)
+    cursor = connection.make_debug_cursor(raw) if connection.queries_logged else connection.make_cursor(raw)
+    with cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
 
 
 def _matches(row, lookup: str, value) -> bool:

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET
 from skranke.insights.accuracy import MIN_TICKETS, estimate_accuracy
 from skranke.insights.crosscheck import cross_check
 from skranke.insights.exports import TABLES, as_csv, as_xlsx, table
-from skranke.insights.kpis import Period, kpis_by, wait_by_hour
+from skranke.insights.kpis import Period, kpis_and_hours
 from skranke.insights.national import national
 from skranke.insights.quality import quality
 from skranke.insights.staffing import plan
@@ -88,8 +88,8 @@ def dashboard(request, place):
     period, problem = _period(request)
     sites = list(Site.objects.filter(municipality=municipality, active=True).order_by("name"))
     site = next((s for s in sites if str(s.pk) == request.GET.get("sted")), None)
-    # Every table of the page from one read of the daily roll-up.
-    figures = kpis_by(
+    # Every table of the page, the wait over the day too, from one read of the daily roll-up.
+    figures, hours = kpis_and_hours(
         municipality=municipality,
         period=period,
         dimensions=[None, "service", "area", "staff_group", "channel"],
@@ -97,7 +97,6 @@ def dashboard(request, place):
     )
     (whole,) = figures[None]
     by_service = figures["service"][:TOP_SERVICES]
-    hours = wait_by_hour(municipality=municipality, period=period, site=site)
     return render(
         request,
         "web/insights/dashboard.html",
