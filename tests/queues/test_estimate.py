@@ -332,3 +332,34 @@ def test_an_appointment_is_issued_with_the_estimate_of_its_place_before_the_walk
     booked = issue(borgerservice, [passport], now + MINUTE, channel=Channel.APPOINTMENT)
     booked.refresh_from_db()
     assert (booked.estimate_low, booked.estimate_high, booked.estimate_seconds, booked.ahead_at_issue) == (0, 1, 10, 0)
+
+
+# A long queue: the lines of the first SAMPLED_AHEAD tickets stand for all of them, and the tickets after
+# those are counted by their numbers.
+
+
+@pytest.mark.django_db
+def test_in_a_long_queue_the_tickets_after_the_sample_are_counted_by_number_and_its_work_multiplied_up(
+    borgerservice, passport, mitid, citizen_counter, authorised, now, monkeypatch
+):
+    counter_open(counter=citizen_counter, staff=authorised, now=now)
+    issue(borgerservice, [passport], now, count=3)
+    issue(borgerservice, [passport, mitid], now + MINUTE, count=3)
+    mine = issue(borgerservice, [passport], now + 2 * MINUTE)
+    whole = estimate_wait(mine, now=now + 2 * MINUTE)
+    assert whole.position == 7
+
+    monkeypatch.setattr("skranke.queues.estimate.SAMPLED_AHEAD", 6)  # every ticket ahead: the same figures
+    assert estimate_wait(mine, now=now + 2 * MINUTE) == whole
+
+    # The first three read (numbers 1-3, passport alone); numbers 4-6 counted: position still 7, the work
+    # ahead six passports instead of six passports and three MitIDs, so shorter.
+    monkeypatch.setattr("skranke.queues.estimate.SAMPLED_AHEAD", 3)
+    sampled = estimate_wait(mine, now=now + 2 * MINUTE)
+    assert sampled.position == 7
+    assert sampled.expected_seconds < whole.expected_seconds
+    # A new ticket: the day's last number (7) counts the ones after the sample.
+    assert issue(borgerservice, [passport], now + 3 * MINUTE).ahead_at_issue == 7
+    # Counted by number, a ticket that left the queue out of turn still counts: an estimate on the long side.
+    Ticket.objects.filter(pk=mine.pk - 1).update(status="CANCELLED")
+    assert estimate_wait(mine, now=now + 3 * MINUTE).position == 7

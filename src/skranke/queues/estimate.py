@@ -20,7 +20,7 @@ from skranke.contacts.models import ContactService
 from skranke.organisation.models import Counter, ServiceOverride
 from skranke.organisation.policy import check
 from skranke.organisation.selectors import POLICY_PREFETCH
-from skranke.queues.models import Channel, Queue, Status, Ticket, TicketService
+from skranke.queues.models import Channel, Queue, Status, Ticket, TicketDay, TicketService
 from skranke.queues.selectors import open_counters
 from skranke.sql import column, statement, table
 
@@ -119,6 +119,7 @@ def estimate_wait(ticket: Ticket, *, now: dt.datetime | None = None) -> Estimate
         channel=ticket.channel,
         issued_at=ticket.issued_at,
         pk=ticket.pk,
+        number=ticket.number,
         services=own,
         now=now,
     )
@@ -140,6 +141,7 @@ def estimate_new(*, queue: Queue, services: list[Service], channel: str, now: dt
         channel=channel,
         issued_at=now,
         pk=None,
+        number=None,
         services=services,
         now=now,
         cached=True,
@@ -169,49 +171,74 @@ class _Capacity:
     busy: tuple[tuple[dt.datetime, tuple[int, ...]], ...]  # per counted counter with a citizen: call, services
 
 
+# The tickets ahead whose services are read one by one for the work ahead; of a longer queue, the
+# services of these many stand for the rest (the number ahead is always counted in full).
+SAMPLED_AHEAD = 200
+
+
 @statement
 def _ahead_sql(appointment: bool, issued: bool) -> str:
     through = TicketService
     ticket_id, at = f"t.{column(Ticket, 'id')}", f"t.{column(Ticket, 'issued_at')}"
     in_order = f"({at} < %s OR ({at} = %s AND {ticket_id} < %s))" if issued else f"{at} <= %s"
     joiner = "AND" if appointment else "OR"
+    last = (
+        f"SELECT d.{column(TicketDay, 'last_number')} FROM {table(TicketDay)} d "
+        f"WHERE d.{column(TicketDay, 'queue')} = %s AND d.{column(TicketDay, 'day')} = %s"
+    )
     return (
-        f"SELECT ts.{column(through, 'service')}, COUNT({ticket_id}), "
-        f"COUNT(CASE WHEN ts.{column(through, 'position')} = %s THEN {ticket_id} END) "
-        f"FROM {table(Ticket)} t LEFT OUTER JOIN {table(through)} ts ON ts.{column(through, 'ticket')} = {ticket_id} "
+        f"WITH a AS (SELECT {ticket_id} AS id, t.{column(Ticket, 'number')} AS number FROM {table(Ticket)} t "
         f"WHERE t.{column(Ticket, 'queue')} = %s AND t.{column(Ticket, 'day')} = %s "
         f"AND t.{column(Ticket, 'status')} = %s AND (t.{column(Ticket, 'channel')} = %s {joiner} {in_order}) "
+        f"ORDER BY {at}, {ticket_id} LIMIT %s) "
+        f"SELECT ts.{column(through, 'service')}, COUNT(a.id), (SELECT COUNT(*) FROM a), "
+        f"(SELECT MAX(a.number) FROM a), ({last}) "
+        f"FROM a LEFT OUTER JOIN {table(through)} ts ON ts.{column(through, 'ticket')} = a.id "
         f"GROUP BY ts.{column(through, 'service')}"
     )
 
 
 def _ahead(
-    *, queue: Queue, day: dt.date, channel: str, issued_at: dt.datetime, pk: int | None
-) -> list[tuple[int | None, int, int]]:
-    """The waiting tickets of the queue's `day` ahead of a ticket, counted per service: (service id,
-    lines of that service, tickets whose first service it is), the service id None for tickets without lines.
+    *, queue: Queue, day: dt.date, channel: str, issued_at: dt.datetime, pk: int | None, number: int | None
+) -> tuple[dict[int | None, float], int]:
+    """The waiting tickets of the queue's `day` ahead of a ticket: their lines per service (the service id
+    None for tickets without lines), and how many tickets they are. One statement.
 
     Ahead: of the same channel and before it in order (issued earlier, or at the
     same moment with a smaller id; with `pk` None, for a ticket not yet issued:
     issued at or before `issued_at`), and for a walk-in every waiting checked-in
-    appointment too. Counted in the database, the rows ahead never fetched however
-    long the queue; each ticket has exactly one line at position 0 (its first service).
-    Hand-written SQL: the kiosk asks it for every ticket, and the ORM's grouped
-    query cost 1.08 ms of CPU per call in Python, most of it building and compiling
-    the query, against 0.14 ms for this (PostgreSQL; see `skranke.sql`).
+    appointment too. Counted in the database, the rows ahead never fetched.
+
+    Up to SAMPLED_AHEAD tickets ahead (the first by issue time, which the queue's index
+    gives in order) every one is read, lines and all, and the figures are exact; in a
+    longer queue the lines of those stand for all of them, and the tickets after the
+    last one read are counted by their numbers (the ticket's own `number`, else the day's
+    last), as if all of them still waited: a counter calls in turn, so the waiting
+    tickets are the last numbers given. Reading every ticket ahead made the kiosk's cost
+    grow with the queue (bench/walkin.py's kiosk, where nobody calls: 7 ms of
+    PostgreSQL's time per ticket at 5,000 waiting, and the rate fell from 334 to 234
+    requests/s as the queue grew). Hand-written SQL, as Django's cursor with the values
+    in the text (not prepared): PostgreSQL's generic plan for it was slower.
     """
     ops = connection.ops
     when = ops.adapt_datetimefield_value(issued_at)
     in_order = [when] if pk is None else [when, when, pk]
-    # Django's cursor, not skranke.sql's prepared one: this count grows with the queue, and PostgreSQL's
-    # generic plan for it (a nested loop over the lines) took 10 ms at 5,000 waiting against 7 ms for the
-    # plan made with the values (bench/walkin.py's kiosk: 273 against 294 requests/s from an empty queue).
+    day_value = ops.adapt_datefield_value(day)
     with connection.cursor() as cursor:
         cursor.execute(
             _ahead_sql(channel == Channel.APPOINTMENT, pk is not None),
-            [0, queue.pk, ops.adapt_datefield_value(day), Status.WAITING, Channel.APPOINTMENT, *in_order],
+            [queue.pk, day_value, Status.WAITING, Channel.APPOINTMENT, *in_order, SAMPLED_AHEAD, queue.pk, day_value],
         )
-        return cursor.fetchall()
+        rows = cursor.fetchall()
+    if not rows:
+        return {}, 0
+    sampled, last_read, last_given = rows[0][2:]
+    total = sampled
+    if sampled >= SAMPLED_AHEAD and last_read is not None:
+        before_this = number - 1 if number is not None else (last_given or 0)
+        total += max(0, before_this - last_read)
+    scale = total / sampled
+    return {service: lines * scale for service, lines, *_counts in rows}, total
 
 
 def _estimate(
@@ -221,6 +248,7 @@ def _estimate(
     channel: str,
     issued_at: dt.datetime,
     pk: int | None,
+    number: int | None,
     services: list[Service],
     now: dt.datetime | None,
     cached: bool = False,
@@ -228,10 +256,8 @@ def _estimate(
     """The estimate of the ticket `pk` issued at `issued_at`, or (`pk` None) of one about to be issued then."""
     now = now or timezone.now()
     site = queue.site
-    ahead, position = {}, 1
-    for service_id, n, tickets in _ahead(queue=queue, day=day, channel=channel, issued_at=issued_at, pk=pk):
-        ahead[service_id] = n
-        position += tickets
+    ahead, tickets_ahead = _ahead(queue=queue, day=day, channel=channel, issued_at=issued_at, pk=pk, number=number)
+    position = tickets_ahead + 1
 
     used = {s.pk for s in services}
     if cached:
@@ -249,7 +275,6 @@ def _estimate(
     used |= {s for s in ahead if s} | busy_services
     if not cached or not used <= seconds.keys():
         seconds, basis = service_seconds(site=site, services=used, now=now)
-    tickets_ahead = position - 1
     work = sum(seconds[s] * n for s, n in ahead.items() if s)
     busy_left = []
     for called_at, ids in capacity.busy:
