@@ -91,7 +91,8 @@ def estimate_wait(ticket: Ticket, *, now: dt.datetime | None = None) -> Estimate
     """The wait of a waiting ticket until it is called.
 
     Position: the waiting tickets of its queue and day ahead of it in call order
-    (checked-in appointments first, then issue time, then number), plus one.
+    (checked-in appointments first, then issue time, then number), plus one; beyond
+    SAMPLED_AHEAD tickets ahead, the rest counted by their numbers (`_ahead`).
     Servers: the open presences at counters of the queue's site and area whose
     staff may handle all the ticket's services there (the policy check). With
     none, the area's active counters at the site (at least 1) are assumed, as
