@@ -152,7 +152,7 @@ class Columns:
         return self.model.from_db(connection.alias, self.names, values)
 
 
-def _written(model: type[Model]) -> list:
+def written(model: type[Model]) -> list:
     """The fields an INSERT writes: every concrete one but the automatic primary key."""
     meta = model._meta
     return [f for f in meta.concrete_fields if f is not meta.auto_field]
@@ -160,12 +160,12 @@ def _written(model: type[Model]) -> list:
 
 def insert_values(obj: Model) -> list:
     """The values of a new instance for `insert_sql`, in its column order, as the ORM would write them."""
-    return [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in _written(type(obj))]
+    return [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in written(type(obj))]
 
 
 @statement
 def insert_sql(model: type[Model], rows: int = 1, returning: bool = True) -> str:
-    fields = _written(model)
+    fields = written(model)
     row = f"({placeholders(len(fields))})"
     text = f"INSERT INTO {table(model)} ({', '.join(quote(f.column) for f in fields)}) VALUES {', '.join([row] * rows)}"
     return f"{text} RETURNING {quote(model._meta.pk.column)}" if returning else text
@@ -208,7 +208,7 @@ def _insert_with_rows_sql(model: type[Model], child: type[Model], link: str, row
     """
     pk = quote(model._meta.pk.column)
     link_field = child._meta.get_field(link)
-    fields = [f for f in _written(child) if f is not link_field]
+    fields = [f for f in written(child) if f is not link_field]
     row = "(" + ", ".join(f"CAST(%s AS {f.cast_db_type(connection)})" for f in fields) + ")"
     names = [f"c{n}" for n in range(len(fields))]
     return (
@@ -236,9 +236,7 @@ def insert_with_rows(obj: Model, rows: list[Model], link: str) -> Model:
     link_field = child._meta.get_field(link)
     values = insert_values(obj)
     for row in rows:
-        values += [
-            f.get_db_prep_save(f.pre_save(row, True), connection) for f in _written(child) if f is not link_field
-        ]
+        values += [f.get_db_prep_save(f.pre_save(row, True), connection) for f in written(child) if f is not link_field]
     with sql_cursor() as cursor:
         cursor.execute(_insert_with_rows_sql(type(obj), child, link, len(rows)), values)
         obj.pk = cursor.fetchone()[0]

@@ -44,6 +44,7 @@ from skranke.sql import (
     column,
     for_update,
     insert,
+    insert_rows,
     insert_values,
     placeholders,
     quote,
@@ -52,6 +53,7 @@ from skranke.sql import (
     statement,
     table,
     update,
+    written,
 )
 
 MOVES: dict[str, set[str]] = {
@@ -274,15 +276,9 @@ def ticket_issue(
 
 
 @statement
-def _lines_sql(lines: int) -> str:
-    columns = ", ".join(column(TicketService, name) for name in ("ticket", "service", "position"))
-    return f"INSERT INTO {table(TicketService)} ({columns}) VALUES {', '.join([f'({placeholders(3)})'] * lines)}"
-
-
-@statement
 def _issue_sql(lines: int) -> str:
     """PostgreSQL: the day's next number, the ticket with it and the ticket's lines, in one statement."""
-    fields = [f for f in Ticket._meta.concrete_fields if f is not Ticket._meta.auto_field]
+    fields = written(Ticket)
     number, pk = column(Ticket, "number"), column(Ticket, "id")
     values = ", ".join("n.last_number" if f.name == "number" else "%s" for f in fields)
     through = ", ".join(column(TicketService, name) for name in ("ticket", "service", "position"))
@@ -305,8 +301,8 @@ def _insert_ticket(ticket: Ticket, services: list[Service]) -> Ticket:
     the lines' INSERTs as WITH parts of it); elsewhere the upsert and two INSERTs.
     Hand-written SQL: Ticket.objects.create and TicketService.objects.bulk_create cost
     1.04 ms of CPU per ticket in Python against 0.51 ms for the INSERTs (PostgreSQL; see
-    `skranke.sql`), and at 16 kiosks the three statements under the lock made issuing
-    wait 75 ms at the median against ... for the one (bench/walkin.py).
+    `skranke.sql`), and at 16 workers the three statements under the lock made issuing
+    wait 75 ms at the median against 8 ms for the one (bench/walkin.py).
     The lines' own ids are not read back: nothing keeps the line objects.
     """
     if connection.vendor == "postgresql" and services:
@@ -327,17 +323,12 @@ def _insert_ticket(ticket: Ticket, services: list[Service]) -> Ticket:
         return ticket
     ticket.number = _next_number(queue=ticket.queue, day=ticket.day)
     insert(ticket)
-    if services:
-        with sql_cursor() as cursor:
-            cursor.execute(
-                _lines_sql(len(services)),
-                [value for index, service in enumerate(services) for value in (ticket.pk, service.pk, index)],
-            )
+    insert_rows([TicketService(ticket=ticket, service=service, position=i) for i, service in enumerate(services)])
     return ticket
 
 
 # Where the number is among the values of a new ticket (`insert_values`).
-_NUMBER_AT = [f.name for f in Ticket._meta.concrete_fields if f is not Ticket._meta.auto_field].index("number")
+_NUMBER_AT = [f.name for f in written(Ticket)].index("number")
 
 
 @statement
