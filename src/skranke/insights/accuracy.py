@@ -27,8 +27,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from skranke.contacts.models import EstimateDay
-from skranke.insights.kpis import Period, Seconds
-from skranke.insights.rollup import ESTIMATE, added_up, days_of
+from skranke.insights import stats
+from skranke.insights.kpis import Period
+from skranke.insights.rollup import ESTIMATE, Days, added_up, days_of
 from skranke.queues.models import Queue
 
 # A queue with fewer called tickets than this tells little about an estimator.
@@ -55,12 +56,14 @@ class Accuracy:
         return self.skranke_error < self.naive_error
 
 
-def estimate_accuracy(*, municipality, period: Period) -> list[Accuracy]:
-    """Per queue of the municipality, in site and letter order."""
+def estimate_accuracy(*, municipality, period: Period, days: Days | None = None) -> list[Accuracy]:
+    """Per queue of the municipality, in site and letter order. `days`: the period's days at all the
+    municipality's sites when the caller has them already (`days_of`), so they are not rolled up twice."""
     queues = list(
         Queue.objects.filter(site__municipality=municipality).select_related("site").order_by("site__name", "letter")
     )
-    days = days_of(municipality=municipality, period=period)
+    if days is None:
+        days = days_of(municipality=municipality, period=period)
     grouped = added_up(
         EstimateDay,
         ["queue_id"],
@@ -84,12 +87,11 @@ def _accuracy(queue: Queue, served: int, service_total: int, narrow: np.ndarray,
     naive_error = None
     if served:
         naive = column("ahead") * (service_total / served) / column("open")  # ahead × mean ÷ open counters
-        naive_error = float(np.median(np.abs(naive - waits))) / 60
-    (skranke_error,) = Seconds.of(column("miss")).percentiles(0.5)
+        naive_error = stats.median_absolute_error(naive, waits) / 60
     return Accuracy(
         queue=queue,
         tickets=tickets,
-        skranke_error=skranke_error / 60,
+        skranke_error=stats.median(column("miss")) / 60,
         naive_error=naive_error,
         mean_wait=int(waits.sum()) / tickets / 60,
     )

@@ -22,7 +22,6 @@ import math
 from dataclasses import dataclass, field
 
 import numpy as np
-from django.db.models import Aggregate, FloatField
 from django.utils import timezone
 
 from skranke.catalogue.models import Kind, Service
@@ -124,17 +123,6 @@ class Hour:
     contacts: int
     wait_median: float | None
     wait_p90: float | None
-
-
-class Percentile(Aggregate):
-    """PostgreSQL's percentile_cont: the p-th percentile with linear interpolation (numpy's default too)."""
-
-    function = "percentile_cont"
-    template = "%(function)s(%(p)s) WITHIN GROUP (ORDER BY %(expressions)s)"
-    output_field = FloatField()
-
-    def __init__(self, expression, p: float, **extra):
-        super().__init__(expression, p=float(p), **extra)
 
 
 # -- the figures ------------------------------------------------------------------------------
@@ -249,17 +237,22 @@ def kpis_by(
 
 
 def kpis_and_hours(
-    *, municipality, period: Period, dimensions: list[str | None], site: Site | None = None
+    *, municipality, period: Period, dimensions: list[str | None], site: Site | None = None, days: Days | None = None
 ) -> tuple[dict[str | None, list[Figures]], list[Hour]]:
-    """kpis_by() and wait_by_hour() (all areas) from the same read of the roll-up: the dashboard's tables."""
-    return _read(municipality=municipality, period=period, dimensions=dimensions, site=site, hours=True)
+    """kpis_by() and wait_by_hour() (all areas) from the same read of the roll-up: the dashboard's tables.
+
+    `days`: the period's days at the same sites (`days_of`), when the caller has them already."""
+    return _read(municipality=municipality, period=period, dimensions=dimensions, site=site, hours=True, days=days)
 
 
-def _read(*, municipality, period, dimensions, site, hours: bool) -> tuple[dict[str | None, list[Figures]], list]:
+def _read(
+    *, municipality, period, dimensions, site, hours: bool, days: Days | None = None
+) -> tuple[dict[str | None, list[Figures]], list]:
     for by in dimensions:
         if by is not None and by not in DIMENSIONS:
             raise ValueError(f"Unknown dimension: {by}")
-    days = days_of(municipality=municipality, period=period, site=site)
+    if days is None:
+        days = days_of(municipality=municipality, period=period, site=site)
     result, by_hour = {}, []
     others = [by for by in dimensions if by != "service"]
     if others or hours:

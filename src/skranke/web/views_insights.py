@@ -20,6 +20,7 @@ from skranke.insights.exports import TABLES, as_csv, as_xlsx, table
 from skranke.insights.kpis import Period, kpis_and_hours
 from skranke.insights.national import national
 from skranke.insights.quality import quality
+from skranke.insights.rollup import days_of
 from skranke.insights.staffing import plan
 from skranke.organisation.models import Area, Site, Weekday
 from skranke.organisation.selectors import is_administrator
@@ -88,12 +89,15 @@ def dashboard(request, place):
     period, problem = _period(request)
     sites = list(Site.objects.filter(municipality=municipality, active=True).order_by("name"))
     site = next((s for s in sites if str(s.pk) == request.GET.get("sted")), None)
-    # Every table of the page, the wait over the day too, from one read of the daily roll-up.
+    # The period's days at every site, rolled up once for the estimate's accuracy (always all queues) and,
+    # without a chosen site, for every table of the page too, the wait over the day included.
+    days = days_of(municipality=municipality, period=period)
     figures, hours = kpis_and_hours(
         municipality=municipality,
         period=period,
         dimensions=[None, "service", "area", "staff_group", "channel"],
         site=site,
+        days=None if site else days,
     )
     (whole,) = figures[None]
     by_service = figures["service"][:TOP_SERVICES]
@@ -113,7 +117,7 @@ def dashboard(request, place):
             "services": _scaled(by_service, lambda f: f.contacts),
             # The 90th percentile: when most wait nothing, the median is 0 all day and shows no shape.
             "hours": _scaled(hours, lambda h: h.wait_p90),
-            "accuracy": estimate_accuracy(municipality=municipality, period=period),
+            "accuracy": estimate_accuracy(municipality=municipality, period=period, days=days),
             "min_tickets": MIN_TICKETS,
             "export_tables": EXPORT_LABELS,
         },

@@ -58,8 +58,7 @@ class KpiView(ApiView):
             else {}
         )
         for row in rows:
-            row.key = keys.get(row.key, row.key) if row.key is not None else None
-            row.key = str(row.key) if row.key is not None else None
+            row.key = None if row.key is None else str(keys.get(row.key, row.key))
         audit_record(
             municipality=municipality,
             action=Action.EXPORT,
