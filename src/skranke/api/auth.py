@@ -7,7 +7,6 @@ is their user, and the service functions run the same policy check as the pages.
 """
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import prefetch_related_objects
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
@@ -18,7 +17,7 @@ from skranke.api.errors import ApiError
 from skranke.api.models import ApiToken, Scope
 from skranke.api.services import api_token_used, secret_hash
 from skranke.organisation.models import Municipality
-from skranke.organisation.selectors import POLICY_PREFETCH, is_manager
+from skranke.organisation.selectors import is_manager
 
 KEYWORD = b"bearer"
 
@@ -56,8 +55,6 @@ class TokenAuthentication(BaseAuthentication):
             # A staff member who left, or moved to another municipality, no longer acts through the old token.
             if not staff.user.is_active or staff.municipality_id != token.municipality_id:
                 raise AuthenticationFailed(code="token_invalid")
-            # What the policy check reads, loaded once for the request.
-            prefetch_related_objects([staff], *POLICY_PREFETCH)
             user = staff.user
         api_token_used(token=token, now=now)
         return user, token
@@ -108,10 +105,6 @@ class _ScopeRequired(BasePermission):
 
 class KioskScope(_ScopeRequired):
     scope = Scope.KIOSK
-
-
-class BookingScope(_ScopeRequired):
-    scope = Scope.BOOKING
 
 
 class StaffScope(_ScopeRequired):

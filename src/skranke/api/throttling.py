@@ -12,11 +12,6 @@ class _Throttle(SimpleRateThrottle):
         # Read at each request, not at import, so tests and settings changes take effect.
         return settings.API_RATES[self.scope]
 
-    def __init__(self):
-        # SimpleRateThrottle reads the rate in __init__; kept for allow_request.
-        self.rate = self.get_rate()
-        self.num_requests, self.duration = self.parse_rate(self.rate)
-
 
 class AnonymousThrottle(_Throttle):
     """Callers without a token, counted per client address (the address the audit trail records)."""

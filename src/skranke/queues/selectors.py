@@ -277,3 +277,9 @@ def counter_current_ticket(*, counter: Counter, staff: StaffMember, now: dt.date
         .order_by("-called_at")
         .first()
     )
+
+
+def site_areas(site: Site) -> list[str]:
+    """Library first, then Borgerservice: the areas that have an active queue at this site."""
+    present = set(site.queues.filter(active=True).values_list("area", flat=True))
+    return [area for area in (Area.LIBRARY, Area.CITIZEN_SERVICE) if area in present]

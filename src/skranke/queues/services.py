@@ -6,6 +6,8 @@ MOVES, inside the transaction of the change and on a locked row.
 
 import datetime as dt
 import re
+from collections import defaultdict
+from contextlib import nullcontext
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -273,6 +275,20 @@ def ticket_issue(
         open_counters_at_issue=estimate.open_counters,
     )
     return _insert_ticket(ticket, services)
+
+
+def tickets_issue(*, chosen: list[tuple[Queue, Service]], phone: str = "", email: str = "") -> list[Ticket]:
+    """One ticket per queue of the chosen (queue, service) pairs, each with its services in the order chosen:
+    what the kiosk and the API's ticket issue give for a citizen's choice. Several queues: all tickets or
+    none; one: ticket_issue's own transaction."""
+    by_queue: dict[Queue, list[Service]] = defaultdict(list)
+    for queue, service in chosen:
+        by_queue[queue].append(service)
+    with transaction.atomic() if len(by_queue) > 1 else nullcontext():
+        return [
+            ticket_issue(queue=queue, services=services, phone=phone, email=email)
+            for queue, services in by_queue.items()
+        ]
 
 
 @statement

@@ -5,11 +5,8 @@ ticket's phone page only by its unguessable token, never by its number.
 """
 
 import datetime as dt
-from collections import defaultdict
-from contextlib import nullcontext
 
 from django.contrib import messages
-from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -21,7 +18,7 @@ from skranke.catalogue.models import Service
 from skranke.catalogue.triage import triage_offered
 from skranke.contacts.models import Contact
 from skranke.errors import SkrankeError
-from skranke.organisation.models import Area, Site
+from skranke.organisation.models import Site
 from skranke.queues.estimate import estimate_wait
 from skranke.queues.models import Status
 from skranke.queues.selectors import (
@@ -29,11 +26,12 @@ from skranke.queues.selectors import (
     board_calls,
     kiosk_menu,
     queues_for_services,
+    site_areas,
     ticket_by_token,
     tickets_by_tokens,
     waiting_by_area,
 )
-from skranke.queues.services import ticket_cancel, ticket_issue
+from skranke.queues.services import ticket_cancel, tickets_issue
 from skranke.web.forms import KioskTextForm
 from skranke.web.htmx import wants_fragment
 from skranke.web.qr import qr_svg
@@ -96,17 +94,11 @@ def kiosk_take(request, site_id: int):
     site = _site(site_id)
     keys = request.POST.getlist("service")[:5]
     found = queues_for_services(site=site, keys=keys)
-    by_queue = defaultdict(list)
-    for key in sorted(found, key=keys.index):
-        queue, service = found[key]
-        by_queue[queue].append(service)
-    if not by_queue:
+    if not found:
         messages.error(request, _("Vælg det, du skal have hjælp til."))
         return redirect("web:kiosk", site_id=site.pk)
     try:
-        # Several queues: all tickets or none. One: ticket_issue's own transaction.
-        with transaction.atomic() if len(by_queue) > 1 else nullcontext():
-            tickets = [ticket_issue(queue=queue, services=chosen) for queue, chosen in by_queue.items()]
+        tickets = tickets_issue(chosen=[found[key] for key in sorted(found, key=keys.index)])
     except SkrankeError as error:
         messages.error(request, error.message)
         return redirect("web:kiosk", site_id=site.pk)
@@ -217,9 +209,3 @@ def board(request, site_id: int):
     }
     template = "web/_board_calls.html" if wants_fragment(request) else "web/board.html"
     return render(request, template, context)
-
-
-def site_areas(site: Site) -> list[str]:
-    """Library first, then Borgerservice: the areas that have a queue at this site."""
-    present = set(site.queues.filter(active=True).values_list("area", flat=True))
-    return [area for area in (Area.LIBRARY, Area.CITIZEN_SERVICE) if area in present]

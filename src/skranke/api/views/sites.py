@@ -1,7 +1,7 @@
 """Sites, opening hours and closures, queues with their current wait, and the display board's feed."""
 
 from django.db.models import Prefetch, Q, prefetch_related_objects
-from django.shortcuts import get_object_or_404
+from django.http import Http404
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework.response import Response
@@ -11,18 +11,21 @@ from skranke.api.serializers.sites import DisplaySerializer, QueueSerializer, Si
 from skranke.api.views.common import ApiView
 from skranke.bookings.models import Closure
 from skranke.catalogue.models import Service
-from skranke.organisation.models import Area, OpeningHours, Site
+from skranke.organisation.models import OpeningHours, Site
+from skranke.queues import selectors
 from skranke.queues.estimate import estimate_new
 from skranke.queues.models import Channel
-from skranke.queues.selectors import board_calls, queue_overview, waiting_by_area
+from skranke.queues.selectors import board_calls, queue_overview, site_areas, waiting_by_area
 
 TAG = "Sites and queues"
 _HOURS = Prefetch("opening_hours", queryset=OpeningHours.objects.order_by("area", "weekday", "opens"))
 
 
 def active_site(request, site_id: int) -> Site:
-    """An active site, 404 for a token of another municipality."""
-    site = get_object_or_404(Site.objects.select_related("municipality"), pk=site_id, active=True)
+    """An active site (queues.selectors.active_site, as the kiosk page), 404 for a token of another municipality."""
+    site = selectors.active_site(site_id)
+    if site is None:
+        raise Http404("No Site matches the given query.")
     ensure_own(request, site.municipality_id)
     return site
 
@@ -93,10 +96,7 @@ class DisplayView(ApiView):
         now = timezone.now()
         calls = board_calls(site=site, now=now)
         waiting = waiting_by_area(site=site, now=now)
-        present = set(site.queues.filter(active=True).values_list("area", flat=True))
         areas = [
-            {"area": area, "waiting": waiting.get(area, 0), "calls": calls.get(area, [])}
-            for area in (Area.LIBRARY, Area.CITIZEN_SERVICE)
-            if area in present
+            {"area": area, "waiting": waiting.get(area, 0), "calls": calls.get(area, [])} for area in site_areas(site)
         ]
         return Response(DisplaySerializer({"site": site.pk, "at": now, "areas": areas}).data)

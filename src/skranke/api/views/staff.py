@@ -8,6 +8,7 @@ another municipality's is not found. The policy check runs inside the services.
 import datetime as dt
 
 from django.conf import settings
+from django.db.models import prefetch_related_objects
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework.response import Response
@@ -159,6 +160,7 @@ class FinishView(StaffView):
             power_of_attorney=data["power_of_attorney"],
             client_address=client_address(request),
         )
+        prefetch_related_objects([contact], "lines__service")  # one query for what the answer lists
         return Response(ContactSerializer(contact).data, status=201)
 
 
@@ -191,6 +193,7 @@ class ContactRecordView(StaffView):
             now=now,
             client_address=client_address(request),
         )
+        prefetch_related_objects([contact], "lines__service")  # one query for what the answer lists
         return Response(ContactSerializer(contact).data, status=201)
 
 

@@ -1,9 +1,5 @@
 """Tickets: issued at a site by a kiosk token, followed and cancelled by the citizen with the ticket's token."""
 
-from collections import defaultdict
-from contextlib import nullcontext
-
-from django.db import transaction
 from django.urls import reverse
 from drf_spectacular.utils import extend_schema
 from rest_framework.response import Response
@@ -16,7 +12,7 @@ from skranke.api.views.sites import active_site
 from skranke.queues.estimate import estimate_wait
 from skranke.queues.models import Status
 from skranke.queues.selectors import queues_for_services, ticket_by_token, tickets_by_tokens
-from skranke.queues.services import ticket_cancel, ticket_issue
+from skranke.queues.services import ticket_cancel, tickets_issue
 
 TAG = "Tickets"
 
@@ -83,16 +79,9 @@ class TicketIssueView(ApiView):
                 f"Der kan ikke trækkes nummer til {', '.join(missing)} her.",
                 f"No number can be taken for {', '.join(missing)} here.",
             )
-        by_queue = defaultdict(list)
-        for key in keys:
-            queue, service = found[key]
-            by_queue[queue].append(service)
-        # Several queues: all tickets or none. One: ticket_issue's own transaction (as the kiosk page).
-        with transaction.atomic() if len(by_queue) > 1 else nullcontext():
-            issued = [
-                ticket_issue(queue=queue, services=chosen, phone=data.get("phone", ""), email=data.get("email", ""))
-                for queue, chosen in by_queue.items()
-            ]
+        issued = tickets_issue(
+            chosen=[found[key] for key in keys], phone=data.get("phone", ""), email=data.get("email", "")
+        )
         tickets = tickets_by_tokens(tokens=[t.token for t in issued])
         body = {"tickets": [ticket_data(request, t, live=False) for t in tickets]}
         return Response(TicketIssuedSerializer(body).data, status=201)
