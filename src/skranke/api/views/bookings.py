@@ -14,7 +14,7 @@ from skranke.api.serializers.bookings import (
     SlotQuerySerializer,
     SlotSerializer,
 )
-from skranke.api.views.common import ApiView, field_error, validated
+from skranke.api.views.common import ApiView, field_error, site_of, validated
 from skranke.bookings.models import Appointment, Channel
 from skranke.bookings.selectors import bookable_services, free_slots, offer_minutes
 from skranke.bookings.services import (
@@ -45,16 +45,7 @@ def _services(keys: list[str], field: str = "services") -> list[Service]:
 
 
 def _site(municipality, site_id: int | None) -> Site | None:
-    if site_id is None:
-        return None
-    site = (
-        Site.objects.filter(pk=site_id, municipality=municipality, active=True).select_related("municipality").first()
-    )
-    if site is None:
-        raise field_error(
-            "site", "not_found", "Lokationen findes ikke i kommunen.", "No such site in the municipality."
-        )
-    return site
+    return None if site_id is None else site_of(municipality, site_id)
 
 
 def _staff_channel(request, channel: str):

@@ -14,11 +14,10 @@ from skranke.api.serializers.catalogue import (
     TriageRequestSerializer,
     TriageSerializer,
 )
-from skranke.api.views.common import ApiView, field_error, validated
+from skranke.api.views.common import ApiView, site_of, validated
 from skranke.catalogue.models import CatalogueVersion
 from skranke.catalogue.selectors import fees_valid_on, life_events_list
 from skranke.catalogue.triage import triage_offered
-from skranke.organisation.models import Site
 from skranke.organisation.selectors import services_for_municipality
 from skranke.queues.selectors import kiosk_menu
 
@@ -126,12 +125,7 @@ class TriageView(ApiView):
         offered = _offered(municipality)
         queue_of = {}
         if "site" in data:
-            site = Site.objects.filter(pk=data["site"], municipality=municipality, active=True).first()
-            if site is None:
-                raise field_error(
-                    "site", "not_found", "Lokationen findes ikke i kommunen.", "No such site in the municipality."
-                )
-            menu = kiosk_menu(site=site)
+            menu = kiosk_menu(site=site_of(municipality, data["site"]))
             queue_of = {s.key: menu.queue_of[s.pk].pk for g in menu.groups for s in [*g.common, *g.others]}
             offered = {k: s for k, s in offered.items() if k in queue_of}
         answer = triage_offered(data["text"], offered, limit=MAX_MATCHES)

@@ -7,6 +7,7 @@ from rest_framework.views import APIView
 
 from skranke.api.auth import Public
 from skranke.api.errors import FieldErrors, flatten
+from skranke.organisation.models import Site
 
 
 class ApiView(APIView):
@@ -46,3 +47,17 @@ def _refuse_strays(serializer, query: QueryDict) -> None:
 
 def field_error(field: str, code: str, danish: str, english: str) -> FieldErrors:
     return FieldErrors({field: [(code, danish)]}, {field: [(code, english)]})
+
+
+def site_of(municipality, site_id: int, *, active: bool = True) -> Site:
+    """The municipality's site `site_id` with its municipality loaded, or the refusal on the field `site`.
+
+    Only an active site unless `active` is False (the key figures of a site since closed).
+    """
+    sites = Site.objects.filter(pk=site_id, municipality=municipality)
+    site = (sites.filter(active=True) if active else sites).select_related("municipality").first()
+    if site is None:
+        raise field_error(
+            "site", "not_found", "Lokationen findes ikke i kommunen.", "No such site in the municipality."
+        )
+    return site

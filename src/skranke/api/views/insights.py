@@ -8,10 +8,9 @@ from rest_framework.response import Response
 
 from skranke.api.auth import ManagerScope, token_of
 from skranke.api.serializers.staff import KpiQuerySerializer, KpiSerializer
-from skranke.api.views.common import ApiView, field_error, validated
+from skranke.api.views.common import ApiView, field_error, site_of, validated
 from skranke.catalogue.models import Service
 from skranke.insights.kpis import Period, kpis
-from skranke.organisation.models import Site
 from skranke.privacy.models import Action
 from skranke.privacy.services import audit_record, client_address
 
@@ -43,13 +42,7 @@ class KpiView(ApiView):
             )
         if (last - first).days >= MAX_DAYS:
             raise field_error("start", "invalid", "Højst et år ad gangen.", "At most a year at a time.")
-        site = None
-        if "site" in query:
-            site = Site.objects.filter(pk=query["site"], municipality=municipality).first()
-            if site is None:
-                raise field_error(
-                    "site", "not_found", "Lokationen findes ikke i kommunen.", "No such site in the municipality."
-                )
+        site = site_of(municipality, query["site"], active=False) if "site" in query else None
         by = query.get("by")
         rows = kpis(municipality=municipality, period=Period(first, last), by=by, site=site)
         keys = (
