@@ -26,7 +26,6 @@ A request counts when it completes inside the measured window; it fails unless i
 import argparse
 import asyncio
 import datetime as dt
-import fcntl
 import json
 import multiprocessing as mp
 import os
@@ -48,6 +47,7 @@ from walkin import (
     ensure_postgres,
     free_port,
     machine,
+    one_run_at_a_time,
     percentile,
     postgres_pids,
     replace_section,
@@ -61,7 +61,6 @@ DOC = ROOT / "docs" / "benchmarks.md"
 HEADING = "## API (`bench/api.py`)"
 DATABASE = "skranke_bench_api"
 DATABASE_URL = f"{SERVER}/{DATABASE}"
-LOCK = Path(tempfile.gettempdir()) / "skranke-bench-api.lock"
 CODE = 265
 SITE = "Roskilde Bibliotek"
 ISSUE_SERVICE = "library-loan"
@@ -335,11 +334,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.seconds <= 0:
         parser.error("--seconds must be positive")
     code = code_version()
-    lock = open(LOCK, "w")  # noqa: SIM115 (held until the process ends)
-    try:
-        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
-        raise SystemExit(f"Another bench/api.py is running (it holds {LOCK}); run one at a time.") from None
+    lock = one_run_at_a_time("api")  # noqa: F841 (held until the process ends)
     ensure_postgres()
     print(f"Setting up {DATABASE} (migrate, load_catalogue, demo)...", file=sys.stderr)
     database = create_database()

@@ -38,13 +38,11 @@ and as they are now, and estimate_accuracy as it was at ACCURACY_BASELINE
 
 import argparse
 import datetime as dt
-import fcntl
 import importlib
 import os
 import platform
 import subprocess
 import sys
-import tempfile
 import time
 import types
 from collections import Counter
@@ -53,7 +51,7 @@ from pathlib import Path
 
 import psycopg
 
-from walkin import SERVER, code_version, ensure_postgres, machine, percentile, replace_section
+from walkin import SERVER, code_version, ensure_postgres, machine, one_run_at_a_time, percentile, replace_section
 from walkin import settings_env as walkin_env
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -62,7 +60,6 @@ DOC = ROOT / "docs" / "benchmarks.md"
 HEADING = "## Insights (`bench/insights.py`)"
 DATABASE = "skranke_bench_insights"
 DATABASE_URL = f"{SERVER}/{DATABASE}"
-LOCK = Path(tempfile.gettempdir()) / "skranke-bench-insights.lock"
 MUNICIPALITY = 751  # Aarhus: a municipality that size could see a million contacts a year
 DAYS = 365
 SEED = 0.4242
@@ -995,11 +992,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("--contacts needs at least 1000; --requests, --parts and --baseline-calls at least 1")
 
     code = code_version()
-    lock = open(LOCK, "w")  # noqa: SIM115 (held until the process ends)
-    try:
-        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
-        raise SystemExit(f"Another bench/insights.py is running (it holds {LOCK}); run one at a time.") from None
+    lock = one_run_at_a_time("insights")  # noqa: F841 (held until the process ends)
     ensure_postgres()
     database = server_line()
     kept = args.keep and loaded(args.contacts, dt.date.today() - dt.timedelta(days=1)) is not None

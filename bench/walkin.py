@@ -63,7 +63,6 @@ HEADING = "## Walk-in counter day (`bench/walkin.py`)"
 SERVER = "postgres://postgres@127.0.0.1:5432"
 DATABASE = "skranke_bench"
 DATABASE_URL = f"{SERVER}/{DATABASE}"
-LOCK = Path(tempfile.gettempdir()) / "skranke-bench-walkin.lock"
 SITE = "Roskilde Bibliotek"
 SERVICE = "library-loan"
 WARMUP_SECONDS = 2.0
@@ -200,6 +199,20 @@ def sleep_until(moment: float) -> None:
 
 
 # -- setup ----------------------------------------------------------------------------------
+
+
+def one_run_at_a_time(name: str):
+    """Hold bench/NAME.py's lock file until the process ends (keep the returned file), else exit with a message.
+
+    Each benchmark's database has a fixed name: a second run at the same time would drop it under the first.
+    """
+    path = Path(tempfile.gettempdir()) / f"skranke-bench-{name}.lock"
+    lock = open(path, "w")  # noqa: SIM115 (held until the process ends)
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        raise SystemExit(f"Another bench/{name}.py is running (it holds {path}); run one at a time.") from None
+    return lock
 
 
 def ensure_postgres() -> None:
@@ -1002,12 +1015,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("--workers needs counts of at least 1 and --seconds must be positive")
 
     code = code_version()
-    # The database has a fixed name: a second run at the same time would drop it under the first.
-    lock = open(LOCK, "w")  # noqa: SIM115 (held until the process ends)
-    try:
-        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
-        raise SystemExit(f"Another bench/walkin.py is running (it holds {LOCK}); run one at a time.") from None
+    lock = one_run_at_a_time("walkin")  # noqa: F841 (held until the process ends)
     ensure_postgres()
     print(f"Setting up {DATABASE} (migrate, load_catalogue, demo)...", file=sys.stderr)
     database = create_database()
