@@ -64,7 +64,9 @@ SERIOUS = {"serious", "critical"}
 
 
 def axe_violations(page) -> list[dict]:
-    """Serious and critical WCAG violations axe-core finds on the page as it is now."""
+    """Serious and critical WCAG violations axe-core finds on the page as it is now (once it has loaded: a
+    script added while a navigation is under way has no document to go into)."""
+    page.wait_for_load_state("load")
     page.add_script_tag(path=str(AXE))
     result = page.evaluate(
         "() => axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})"

@@ -57,6 +57,7 @@ def _book(page, live_server, municipality_code: int) -> str:
     assert_accessible(page)
     screenshot(page, "6-booking-times")
     page.locator(".booking-time").first.click()
+    expect(page.get_by_label("Navn")).to_be_visible()  # the details form has loaded
     assert_accessible(page)
     page.get_by_label("Navn").fill("Karen Hansen")
     page.get_by_label(re.compile("^E-mail")).fill("karen@example.dk")
@@ -95,6 +96,7 @@ def test_book_cancel_book_again_check_in_and_be_called_first(booking_site, live_
 
     # Cancel by the link.
     citizen.get_by_role("link", name="Aflys eller flyt tiden").click()
+    expect(citizen.get_by_role("button", name="Aflys tiden")).to_be_visible()  # the booking's page has loaded
     assert_accessible(citizen)
     citizen.get_by_role("button", name="Aflys tiden").click()
     expect(citizen.locator(".skranke-messages")).to_contain_text("Din tid er aflyst")
