@@ -63,3 +63,14 @@ def test_the_page(client, world):
     html = page.content.decode()
     assert page.status_code == 200
     assert "Alle myndighedsopgaver" in html and "For få henvendelser" in html
+
+
+def test_the_page_in_english_gives_the_verdicts_in_english(client, world):
+    municipality, _services = world
+    client.force_login(ManagerFactory(municipality=municipality).user)
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    page = client.get(reverse("web:insights_quality"), {"fra": D.isoformat(), "til": D.isoformat()})
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "Too few contacts to tell (2 and 2; at least 30 are needed in each group)." in html
+    assert "For få henvendelser" not in html

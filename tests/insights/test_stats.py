@@ -11,6 +11,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from skranke.insights.stats import (
+    MEASURES_DA,
+    MEASURES_EN,
     MIN_GROUP_SIZE,
     Interval,
     MedianComparison,
@@ -23,6 +25,7 @@ from skranke.insights.stats import (
     median_absolute_error,
     p90,
     percentile,
+    verdict,
     verdict_da,
     wilson,
 )
@@ -322,3 +325,34 @@ def test_ten_waits_are_too_few_to_compare():
     comparison = compare_medians([60] * 10, [600] * 100)
     assert comparison.verdict == Verdict.TOO_FEW
     assert comparison.a_median == 60.0
+
+
+# --- The verdict in English, for staff who chose English ----------------------------------------------
+
+
+def test_the_english_verdicts_say_the_same_with_english_numbers():
+    assert verdict(compare_rates(10, 12, 30, 4_000), measure="first_contact_resolution", language="en") == (
+        "Too few contacts to tell (12 and 4,000; at least 30 are needed in each group)."
+    )
+    assert verdict(compare_rates(82, 100, 71, 100), measure="first_contact_resolution", language="en") == (
+        "No clear difference in first-contact resolution: 82 % for library staff and 71 % for Borgerservice staff."
+    )
+    assert verdict(
+        compare_rates(82_400, 100_000, 81_800, 100_000), measure="first_contact_resolution", language="en"
+    ) == ("Library staff resolve more contacts at first contact (82.4 % against 81.8 %).")
+    library, borgerservice = [240 + i for i in range(40)], [540 + i for i in range(40)]
+    assert verdict(compare_medians(library, borgerservice), measure="wait", language="en-gb") == (
+        "Library staff have shorter waits (typically 4 min. against 9 min.)."
+    )
+
+
+def test_an_unknown_language_gets_danish():
+    comparison = compare_rates(82, 100, 71, 100)
+    assert verdict(comparison, measure="referral_rate", language="sv") == verdict_da(
+        comparison, measure="referral_rate"
+    )
+
+
+@pytest.mark.parametrize("measure", sorted(MEASURES_DA))
+def test_every_measure_has_english_words(measure):
+    assert measure in MEASURES_EN

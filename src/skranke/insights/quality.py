@@ -6,13 +6,14 @@ against Borgerservice staff (group B):
 - referrals (the REFERRED share; lower is better),
 - the citizen's wait and the time at the counter (medians of the contacts; shorter is better),
 each with its interval (Wilson for shares, bootstrap for medians) and a
-plain-Danish verdict that says so when there are too few contacts to tell.
+plain-words verdict (in the user's language) that says so when there are too few contacts to tell.
 "Alle myndighedsopgaver" puts every authority line together first.
 """
 
 from dataclasses import dataclass, field
 
 import numpy as np
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from skranke.catalogue.models import Kind, Service, localized
@@ -24,7 +25,7 @@ from skranke.insights.stats import (
     RateComparison,
     compare_medians,
     compare_rates,
-    verdict_da,
+    verdict,
 )
 from skranke.organisation.models import StaffGroup
 
@@ -127,5 +128,8 @@ def _service_quality(service, name: str, counted: _Lines) -> ServiceQuality:
         name=name,
         library_lines=counted.lines[a],
         citizen_service_lines=counted.lines[b],
-        measures=[Measure(key, label, c, verdict_da(c, measure=key)) for key, label, c in comparisons],
+        measures=[
+            Measure(key, label, c, verdict(c, measure=key, language=get_language() or "da"))
+            for key, label, c in comparisons
+        ],
     )

@@ -6,7 +6,7 @@ whether two counts or two sets of times differ by more than chance.
 
 import enum
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from statistics import NormalDist
@@ -315,6 +315,29 @@ MEASURES_DA = {
     ),
 }
 
+# The same in English, for staff who use Skranke in English.
+MEASURES_EN = {
+    "first_contact_resolution": _Measure(
+        "first-contact resolution", "resolve more contacts at first contact", "resolve fewer contacts at first contact"
+    ),
+    "referral_rate": _Measure("referrals", "refer more citizens elsewhere", "refer fewer citizens elsewhere"),
+    "follow_up_rate": _Measure(
+        "follow-up", "have more contacts that need follow-up", "have fewer contacts that need follow-up"
+    ),
+    "not_possible_rate": _Measure(
+        "contacts that could not be resolved",
+        "have more contacts that could not be resolved",
+        "have fewer contacts that could not be resolved",
+    ),
+    "recontact_rate": _Measure(
+        "repeat contacts",
+        "have more citizens coming back about the same matter",
+        "have fewer citizens coming back about the same matter",
+    ),
+    "wait": _Measure("waiting time", "have longer waits", "have shorter waits"),
+    "service_time": _Measure("service time", "take longer per contact", "take less time per contact"),
+}
+
 
 def _rounded(value: float, decimals: int) -> Decimal:
     # Half up, as people round (34.5 s is "35 sek."); Python's round() goes to even.
@@ -327,7 +350,56 @@ def _number_da(value: float, decimals: int) -> str:
     return text.replace(",", "\0").replace(".", ",").replace("\0", ".")
 
 
-def _pair_da(x: float, y: float, fmt) -> tuple[str, str]:
+def _number_en(value: float, decimals: int) -> str:
+    """1234.5 -> "1,234.5"."""
+    return f"{_rounded(value, decimals):,.{decimals}f}"
+
+
+@dataclass(frozen=True)
+class _Language:
+    """The words and number formats of one language's verdicts."""
+
+    measures: dict[str, _Measure]
+    number: Callable[[float, int], str]
+    seconds: str  # unit after a number of seconds ...
+    minutes: str  # ... and of minutes
+    typical: str  # before a median: "typisk 6 min."
+    too_few: str  # format fields: a_n, b_n, min_n
+    no_difference: str  # noun, a, b, a_label, b_label
+    better: str  # better, phrase, better_value, other_value
+    a_label: str  # the library's staff ...
+    b_label: str  # ... and Borgerservice's
+
+
+LANGUAGES = {
+    "da": _Language(
+        measures=MEASURES_DA,
+        number=_number_da,
+        seconds="sek.",
+        minutes="min.",
+        typical="typisk ",
+        too_few="For få henvendelser til at sige noget ({a_n} og {b_n}; der skal mindst {min_n} i hver gruppe).",
+        no_difference="Ingen tydelig forskel i {noun}: {a} hos {a_label} og {b} hos {b_label}.",
+        better="{better} {phrase} ({better_value} mod {other_value}).",
+        a_label="bibliotekets personale",
+        b_label="Borgerservices personale",
+    ),
+    "en": _Language(
+        measures=MEASURES_EN,
+        number=_number_en,
+        seconds="sec.",
+        minutes="min.",
+        typical="typically ",
+        too_few="Too few contacts to tell ({a_n} and {b_n}; at least {min_n} are needed in each group).",
+        no_difference="No clear difference in {noun}: {a} for {a_label} and {b} for {b_label}.",
+        better="{better} {phrase} ({better_value} against {other_value}).",
+        a_label="library staff",
+        b_label="Borgerservice staff",
+    ),
+}
+
+
+def _pair(x: float, y: float, fmt) -> tuple[str, str]:
     """Format two figures, with more decimals when rounding would make different figures look equal."""
     for decimals in (0, 1, 2):
         pair = (fmt(x, decimals), fmt(y, decimals))
@@ -336,55 +408,70 @@ def _pair_da(x: float, y: float, fmt) -> tuple[str, str]:
     return pair
 
 
-def _percent_da(share: float, decimals: int) -> str:
-    return f"{_number_da(share * 100, decimals)} %"
-
-
-def _duration_da(seconds: float, decimals: int) -> str:
-    if _rounded(seconds, decimals) < 60:
-        return f"{_number_da(seconds, decimals)} sek."
-    return f"{_number_da(seconds / 60, decimals)} min."
-
-
 def _capitalised(label: str) -> str:
     return label[:1].upper() + label[1:]
 
 
-def verdict_da(
+def verdict(
     comparison: RateComparison | MedianComparison,
     *,
     measure: str,
-    a_label: str = "bibliotekets personale",
-    b_label: str = "Borgerservices personale",
+    language: str = "da",
+    a_label: str | None = None,
+    b_label: str | None = None,
 ) -> str:
-    """One short sentence in plain Danish saying what the comparison shows.
+    """One short sentence in plain words saying what the comparison shows, in Danish or English.
 
     measure: a key of MEASURES_DA, e.g. "first_contact_resolution" or "wait".
+    language: "da" or "en" (a language code such as "en-gb" counts as its first part; others fall back
+    to Danish). a_label and b_label name the groups (default: the library's staff, Borgerservice's).
     Medians are read as seconds and written as "typisk 6 min." (typical = the median).
     """
+    lang = LANGUAGES.get(language.split("-")[0].lower(), LANGUAGES["da"])
     try:
-        words = MEASURES_DA[measure]
+        words = lang.measures[measure]
     except KeyError:
         raise ValueError(f"unknown measure {measure!r}; known: {', '.join(MEASURES_DA)}") from None
+    number = lang.number
+    a_label, b_label = a_label or lang.a_label, b_label or lang.b_label
     c = comparison
     if c.verdict == Verdict.TOO_FEW:
-        return (
-            f"For få henvendelser til at sige noget ({_number_da(c.a_n, 0)} og {_number_da(c.b_n, 0)}; "
-            f"der skal mindst {_number_da(c.min_n, 0)} i hver gruppe)."
-        )
+        return lang.too_few.format(a_n=number(c.a_n, 0), b_n=number(c.b_n, 0), min_n=number(c.min_n, 0))
+
+    def percent(share: float, decimals: int) -> str:
+        return f"{number(share * 100, decimals)} %"
+
+    def duration(seconds: float, decimals: int) -> str:
+        if _rounded(seconds, decimals) < 60:
+            return f"{number(seconds, decimals)} {lang.seconds}"
+        return f"{number(seconds / 60, decimals)} {lang.minutes}"
+
     if isinstance(c, RateComparison):
-        a_value, b_value, fmt, typical = c.a_rate, c.b_rate, _percent_da, ""
+        a_value, b_value, fmt, typical = c.a_rate, c.b_rate, percent, ""
     else:
-        a_value, b_value, fmt, typical = c.a_median, c.b_median, _duration_da, "typisk "
+        a_value, b_value, fmt, typical = c.a_median, c.b_median, duration, lang.typical
     if c.verdict == Verdict.NO_CLEAR_DIFFERENCE:
-        a_text, b_text = _pair_da(a_value, b_value, fmt)
-        return (
-            f"Ingen tydelig forskel i {words.noun}: {typical}{a_text} hos {a_label} og {typical}{b_text} hos {b_label}."
+        a_text, b_text = _pair(a_value, b_value, fmt)
+        return lang.no_difference.format(
+            noun=words.noun, a=typical + a_text, b=typical + b_text, a_label=a_label, b_label=b_label
         )
     if c.verdict == Verdict.A_BETTER:
         better, better_value, other_value = a_label, a_value, b_value
     else:
         better, better_value, other_value = b_label, b_value, a_value
     phrase = words.more if better_value > other_value else words.less
-    better_text, other_text = _pair_da(better_value, other_value, fmt)
-    return f"{_capitalised(better)} {phrase} ({typical}{better_text} mod {other_text})."
+    better_text, other_text = _pair(better_value, other_value, fmt)
+    return lang.better.format(
+        better=_capitalised(better), phrase=phrase, better_value=typical + better_text, other_value=other_text
+    )
+
+
+def verdict_da(
+    comparison: RateComparison | MedianComparison,
+    *,
+    measure: str,
+    a_label: str | None = None,
+    b_label: str | None = None,
+) -> str:
+    """The verdict in Danish (see `verdict`)."""
+    return verdict(comparison, measure=measure, language="da", a_label=a_label, b_label=b_label)
