@@ -522,7 +522,18 @@ def test_an_authority_service_is_not_first_when_the_other_kind_explains_the_same
 def test_a_word_only_the_library_has_keeps_an_authority_service_from_going_first(matcher, text):
     assert Matcher(matcher.services, Tuning(exclusive=0)).match(text).matches[0].kind == AUTHORITY
     result = matcher.match(text)
-    assert result.ask_staff or result.matches[0].kind == LIBRARY
+    # What to do is the library's ("kopiere", "lånerkort", "copier"); the authority's thing is offered as the choice.
+    assert result.reason == "choose" and result.matches[0].kind == LIBRARY
+    assert result.matches[1].kind == AUTHORITY
+
+
+def test_in_a_choice_the_library_service_named_by_its_own_word_goes_first(matcher):
+    # "printe" is the library's word, "blanket til nemkonto" fits help with NemKonto as well.
+    result = matcher.match("printe en blanket til nemkonto")
+    assert result.reason == "choose"
+    assert [m.service for m in result.matches[:2]] == ["printing-scanning-copying", "nemkonto"]
+    before = Matcher(matcher.services, Tuning(exclusive_first=False)).match("printe en blanket til nemkonto")
+    assert before.matches[0].service == "nemkonto"
 
 
 def test_a_library_word_counts_against_an_authority_match_only_as_a_name_or_search_word():
@@ -535,7 +546,10 @@ def test_a_library_word_counts_against_an_authority_match_only_as_a_name_or_sear
     text = "kopi af blanket til pasansøgning"
     assert Matcher(services, dataclasses.replace(tuning, exclusive=0)).match(text).reason == "clear"
     result = Matcher(services, tuning).match(text)  # "kopi" is the library's search word
-    assert result.ask_staff and result.reason == "unclear-authority"
+    assert result.reason == "choose" and not result.ask_staff
+    assert [m.service for m in result.needs] == ["printing", "passport-application"]
+    without = Matcher(services, dataclasses.replace(tuning, exclusive_choose=False)).match(text)
+    assert without.ask_staff and without.reason == "unclear-authority"
     # A word of the library's example phrasings is no such sign.
     result = Matcher(services, tuning).match("blanket til pasansøgning ved toilettet")
     assert result.reason == "clear" and result.matches[0].service == "passport-application"

@@ -107,6 +107,8 @@ class Tuning:
     separate: float = 0.5  # a part of the sentence is its own need when the best overall explains less of it
     equal_defers: bool = True  # in a "choose", AUTHORITY is not first when the other explains all its terms
     exclusive: float = 2.5  # AUTHORITY is not clear with a word only LIBRARY services have at this weight (0: off)
+    exclusive_choose: bool = True  # ... and then the library service with that word is offered beside it
+    exclusive_first: bool = True  # in a choice between kinds, the library service with such a word goes first
     limit: int = 5
 
 
@@ -421,6 +423,22 @@ class Matcher:
             return False
         return best.terms <= {tm for r in resolved for tm, quality in r.terms if quality >= 1.0}
 
+    def _exclusive_library(self, ranked: list[_Scored], resolved: list[_Resolved]) -> _Scored | None:
+        """The best LIBRARY service that has a word of the citizen's that only library services have."""
+        t = self.tuning
+        if t.exclusive <= 0:
+            return None
+        exclusive = {
+            tm
+            for r in resolved
+            if not r.described
+            for tm, quality in r.terms
+            if quality >= 1.0 and tm in self._library_only and self._library_only[tm] >= t.exclusive
+        }
+        if not exclusive:
+            return None
+        return next((x for x in ranked if self.services[x.index].kind == LIBRARY and x.terms & exclusive), None)
+
     def _as_match(self, scored: _Scored) -> Match:
         s = self.services[scored.index]
         return Match(service=s.key, kind=s.kind, score=self._confidence(scored.raw), words=scored.words)
@@ -494,8 +512,21 @@ class Matcher:
             if kind == AUTHORITY and (not clear or (t.equal_defers and best.terms <= second.terms)):
                 # Authority work goes first only when the match is clear.
                 ranked[0], ranked[1] = second, best
+            elif (
+                t.exclusive_first
+                and self.services[second.index].kind == LIBRARY
+                and self._exclusive_library([second], everything) is not None
+                and self._exclusive_library([best], everything) is None
+            ):
+                ranked[0], ranked[1] = second, best
             return answer(ranked, ranked[:2], choose=True, reason=REASON_CHOOSE)
         if kind == AUTHORITY and not clear:
+            library = self._exclusive_library(ranked, everything) if t.exclusive_choose else None
+            if library is not None:
+                # The library's own word names what to do with the authority's thing ("kopiere min
+                # vielsesattest"): the library service first, the authority service as the other choice.
+                rest = [x for x in ranked if x.index not in (library.index, best.index)]
+                return answer([library, best, *rest], [library, best], choose=True, reason=REASON_CHOOSE)
             return answer(ranked, ask=True, reason=REASON_UNCLEAR_AUTHORITY)
         return answer(ranked, [best], reason=REASON_CLEAR)
 
