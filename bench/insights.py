@@ -735,8 +735,12 @@ def measure_parts(w: World, *, repeats: int) -> list[Timing]:
     return results
 
 
-def old_module(commit: str, path: str, name: str):
-    """The module at `path` as it was at `commit`, run against today's code; None when git cannot show it."""
+def old_module(commit: str, path: str, name: str, *, gone: dict[str, dict[str, object]] | None = None):
+    """The module at `path` as it was at `commit`, run against today's code; None when git cannot show it.
+
+    gone: names the old module imports that today's modules no longer have, by module ("skranke.insights.kpis":
+    {"Percentile": ...}); while the old module is loaded, it sees today's module with those names added.
+    """
     try:
         source = subprocess.run(
             ["git", "show", f"{commit}:{path}"], cwd=ROOT, capture_output=True, text=True, check=True
@@ -744,8 +748,34 @@ def old_module(commit: str, path: str, name: str):
     except (OSError, subprocess.CalledProcessError):
         return None
     module = types.ModuleType(name)
-    exec(compile(source, f"{commit}:{path}", "exec"), module.__dict__)
+    saved = {}
+    for module_name, names in (gone or {}).items():
+        today = importlib.import_module(module_name)
+        then = types.ModuleType(module_name)
+        then.__dict__.update(today.__dict__)
+        then.__dict__.update(names)
+        saved[module_name] = sys.modules[module_name]
+        sys.modules[module_name] = then
+    try:
+        exec(compile(source, f"{commit}:{path}", "exec"), module.__dict__)
+    finally:
+        sys.modules.update(saved)
     return module
+
+
+def _percentile_aggregate():
+    """The Percentile aggregate that skranke.insights.kpis had until 3f60eb2, for ACCURACY_BASELINE's module."""
+    from django.db.models import Aggregate, FloatField
+
+    class Percentile(Aggregate):
+        function = "percentile_cont"
+        template = "%(function)s(%(p)s) WITHIN GROUP (ORDER BY %(expressions)s)"
+        output_field = FloatField()
+
+        def __init__(self, expression, p: float, **extra):
+            super().__init__(expression, p=float(p), **extra)
+
+    return Percentile
 
 
 def baseline_module():
@@ -764,7 +794,12 @@ def measure_baseline(w: World, *, repeats: int, old_repeats: int) -> tuple[list[
     municipality = Municipality.objects.get(pk=w.municipality_id)
     old = baseline_module() if old_repeats else None
     old_accuracy = (
-        old_module(ACCURACY_BASELINE, "src/skranke/insights/accuracy.py", "skranke_bench_baseline_accuracy")
+        old_module(
+            ACCURACY_BASELINE,
+            "src/skranke/insights/accuracy.py",
+            "skranke_bench_baseline_accuracy",
+            gone={"skranke.insights.kpis": {"Percentile": _percentile_aggregate()}},
+        )
         if old_repeats
         else None
     )
