@@ -1,6 +1,7 @@
 """The hot path's hand-written SQL (skranke.sql) gives the very objects the ORM gives, on SQLite and PostgreSQL."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.db import DatabaseError, connection
@@ -16,8 +17,8 @@ from skranke.privacy.models import Action, AuditChain, AuditEntry
 from skranke.privacy.services import audit_record
 from skranke.queues.models import Queue, Status, Ticket
 from skranke.queues.selectors import active_site, queues_for_services
-from skranke.queues.services import _locked, ticket_call_next, ticket_issue
-from skranke.sql import update
+from skranke.queues.services import _call_next_sql, _locked, ticket_call_next, ticket_issue
+from skranke.sql import constant, update
 from tests.factories import AuthorisationFactory
 
 pytestmark = pytest.mark.django_db
@@ -142,3 +143,40 @@ def test_on_postgresql_the_hot_paths_statements_are_prepared_once_per_connection
         cursor.execute("SELECT statement FROM pg_prepared_statements")
         prepared = [row[0] for row in cursor.fetchall()]
     assert any("queues_ticketday" in text and "queues_ticketservice" in text for text in prepared), prepared
+
+
+def test_a_code_constant_is_written_into_the_statement_and_nothing_else_is():
+    assert constant(Status.WAITING) == "'WAITING'"
+    for bad in ("WAITING'; DROP TABLE x; --", "a b", "", "ÆØÅ", 1):
+        with pytest.raises(ValueError):
+            constant(bad)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="prepared statements are PostgreSQL's")
+def test_a_plan_made_once_for_any_day_calls_the_next_ticket_from_the_waiting_tickets_alone(citizen_counter, officer):
+    # A prepared statement's generic plan cannot know the day; with the status in the statement it still
+    # reads the partial index of waiting tickets, not every ticket of the queue's day (bench/walkin.py).
+    sql = _call_next_sql(0)
+    numbered = iter(range(1, 100))
+    with connection.cursor() as cursor:
+        cursor.execute("SET plan_cache_mode = force_generic_plan")
+        try:
+            cursor.execute("PREPARE skranke_call_next AS " + re.sub("%s", lambda _: f"${next(numbered)}", sql))
+            cursor.execute(
+                "EXPLAIN EXECUTE skranke_call_next(%s, %s, %s, %s, %s, %s, %s, %s)",
+                [
+                    Status.CALLED,
+                    citizen_counter.pk,
+                    officer.user_id,
+                    timezone.now(),
+                    citizen_counter.site_id,
+                    citizen_counter.area,
+                    True,
+                    timezone.localdate(),
+                ],
+            )
+            plan = "\n".join(row[0] for row in cursor.fetchall())
+        finally:
+            cursor.execute("DEALLOCATE ALL")
+            cursor.execute("RESET plan_cache_mode")
+    assert "queues_ticket_waiting_day" in plan, plan

@@ -129,6 +129,14 @@ class Ticket(models.Model):
             # The ticket a staff member has at their counter today, asked at every call: by staff member
             # alone it read all their tickets ever (0.7 ms at 2,800, and growing through the year).
             models.Index(fields=["staff", "day", "status"], name="queues_ticket_at_counter"),
+            # The waiting tickets of a queue's day in issue order, for "call next" and the wait estimate: only
+            # the waiting rows, so that a plan made once for any day (a prepared statement's) still finds them
+            # without reading the day's called and finished tickets (4 ms at 16,000 in a day).
+            models.Index(
+                fields=["queue", "day", "issued_at"],
+                condition=models.Q(status="WAITING"),
+                name="queues_ticket_waiting_day",
+            ),
         ]
 
     def __str__(self):

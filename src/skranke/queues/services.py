@@ -44,6 +44,7 @@ from skranke.queues.models import (
 from skranke.sql import (
     Columns,
     column,
+    constant,
     for_update,
     insert,
     insert_rows,
@@ -451,8 +452,8 @@ def _call_next_sql(refused: int) -> str:
         f"WHERE t.{column(Ticket, 'queue')} IN (SELECT q.{column(Queue, 'id')} FROM {table(Queue)} q "
         f"WHERE q.{column(Queue, 'site')} = %s AND q.{column(Queue, 'area')} = %s "
         f"AND q.{column(Queue, 'active')} = %s) "
-        f"AND t.{column(Ticket, 'day')} = %s AND t.{column(Ticket, 'status')} = %s {excluded}"
-        f"ORDER BY CASE WHEN t.{column(Ticket, 'channel')} = %s THEN 0 ELSE 1 END, "
+        f"AND t.{column(Ticket, 'day')} = %s AND t.{column(Ticket, 'status')} = {constant(Status.WAITING)} {excluded}"
+        f"ORDER BY CASE WHEN t.{column(Ticket, 'channel')} = {constant(Channel.APPOINTMENT)} THEN 0 ELSE 1 END, "
         f"t.{column(Ticket, 'issued_at')}, t.{column(Ticket, 'id')} "
         f"LIMIT 1{for_update('t', skip_locked=True)}"
     )
@@ -488,9 +489,7 @@ def _call_next_waiting(
                 counter.area,
                 True,
                 connection.ops.adapt_datefield_value(day),
-                Status.WAITING,
                 *sorted(refused),
-                Channel.APPOINTMENT,
             ],
         )
         row = cursor.fetchone()
