@@ -678,11 +678,20 @@ def _build_frederiksberg(services, mover: StaffMember) -> Side:
     Closure.objects.create(site=main, first_day=timezone.localdate(), last_day=timezone.localdate(), reason="Jul")
     ticket = Ticket.objects.create(queue=queue, day=timezone.localdate(), number=1, issued_at=timezone.now())
     TicketService.objects.create(ticket=ticket, service=services["passport"])
+    # B's people get names of their own: a factory's numbered name ("Bruger 1987") would read as A's year.
     manager = ManagerFactory(
-        municipality=municipality, home_site=main, user__username="fbg-leder", user__first_name="Frida"
+        municipality=municipality,
+        home_site=main,
+        user__username="fbg-leder",
+        user__first_name="Frida",
+        user__last_name="Berg",
     )
     librarian = StaffMemberFactory(
-        municipality=municipality, staff_group=StaffGroup.LIBRARY, home_site=main, user__username="fbg-bibliotekar"
+        municipality=municipality,
+        staff_group=StaffGroup.LIBRARY,
+        home_site=main,
+        user__username="fbg-bibliotekar",
+        user__last_name="Bang",
     )
     StaffMember.objects.filter(pk=mover.pk).update(municipality=municipality, home_site=main)
     mover.refresh_from_db()
@@ -718,12 +727,16 @@ def _build_frederiksberg(services, mover: StaffMember) -> Side:
 
 @pytest.fixture
 def world(db) -> World:
+    # Numbered factory names start from 0 in every world: "Bruger 1987" or "Skranke 1987", made late in a
+    # long test run, would read as A's year on B's page.
+    for made in (CounterFactory, ServiceFactory, SiteFactory, UserFactory, LifeEventFactory, LifeEventStepFactory):
+        made.reset_sequence()
     services = _catalogue()
     with mock.patch("django.utils.timezone.now", return_value=A_TIME):
         a, mover = _build_roskilde(services, Marks())
     b = _build_frederiksberg(services, mover)
     root = Client()
-    root.force_login(UserFactory(username="root", is_superuser=True, is_staff=True))
+    root.force_login(UserFactory(username="root", last_name="Rod", is_superuser=True, is_staff=True))
     built = World(a=a, b=b, root=root)
     for who, side, member in (("manager", b, b.manager), ("staff", b, b.staff), ("owner", a, a.manager)):
         name = f"{A_MARK}-900" if side is a else f"Frederiksberg {who}"
