@@ -64,7 +64,6 @@ def check(*, staff: StaffMember, service: Service, counter: Counter, at: dt.date
     """
     at = at or timezone.now()
     municipality = staff.municipality
-    name = localized(service, "name")
 
     if counter.site.municipality_id != staff.municipality_id:
         return Decision(Reason.OTHER_MUNICIPALITY, _("Skranken hører til en anden kommune end din."))
@@ -73,7 +72,9 @@ def check(*, staff: StaffMember, service: Service, counter: Counter, at: dt.date
     if not (counter.active and counter.site.active):
         return Decision(Reason.COUNTER_INACTIVE, _("Skranken %(counter)s er lukket ned.") % {"counter": counter.name})
     if service.retired or not _service_enabled(municipality, service):
-        return Decision(Reason.SERVICE_OFF, _("Kommunen tilbyder ikke %(service)s.") % {"service": name})
+        return Decision(
+            Reason.SERVICE_OFF, _("Kommunen tilbyder ikke %(service)s.") % {"service": localized(service, "name")}
+        )
 
     if service.kind == Kind.GUIDANCE:
         return ALLOWED
@@ -100,7 +101,7 @@ def check(*, staff: StaffMember, service: Service, counter: Counter, at: dt.date
             return Decision(
                 Reason.LIBRARY_STAFF_NOT_THIS_SERVICE,
                 _("Kommunen tillader ikke, at biblioteksmedarbejdere behandler %(service)s — %(refer)s.")
-                % {"service": name, "refer": _REFER},
+                % {"service": localized(service, "name"), "refer": _REFER},
             )
 
     state = authorisation_state(staff=staff, service=service, at=at)
@@ -111,12 +112,13 @@ def check(*, staff: StaffMember, service: Service, counter: Counter, at: dt.date
             Reason.AUTHORISATION_EXPIRED: _("Din bemyndigelse til %(service)s er udløbet — %(refer)s."),
             Reason.AUTHORISATION_REVOKED: _("Din bemyndigelse til %(service)s er tilbagekaldt — %(refer)s."),
         }
-        return Decision(state, messages[state] % {"service": name, "refer": _REFER})
+        return Decision(state, messages[state] % {"service": localized(service, "name"), "refer": _REFER})
 
     if municipality.authority_at_citizen_service_counter and counter.area != Area.CITIZEN_SERVICE:
         return Decision(
             Reason.WRONG_COUNTER_AREA,
-            _("%(service)s er en myndighedsopgave og skal behandles ved en borgerservice-skranke.") % {"service": name},
+            _("%(service)s er en myndighedsopgave og skal behandles ved en borgerservice-skranke.")
+            % {"service": localized(service, "name")},
         )
     return ALLOWED
 
