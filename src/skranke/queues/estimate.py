@@ -187,6 +187,15 @@ def _ahead_sql(appointment: bool, issued: bool) -> str:
         f"SELECT d.{column(TicketDay, 'last_number')} FROM {table(TicketDay)} d "
         f"WHERE d.{column(TicketDay, 'queue')} = %s AND d.{column(TicketDay, 'day')} = %s"
     )
+    lines = f"{table(through)} ts ON ts.{column(through, 'ticket')} = a.id"
+    if connection.vendor == "postgresql":
+        # Each ticket's lines through the index on the ticket: left to itself PostgreSQL hashed the whole
+        # lines table for the 200 tickets (9.3 ms against 0.8 ms at 18,000 lines); OFFSET 0 keeps the
+        # subquery from being folded into a plain join.
+        lines = (
+            f"LATERAL (SELECT x.{column(through, 'service')} FROM {table(through)} x "
+            f"WHERE x.{column(through, 'ticket')} = a.id OFFSET 0) ts ON TRUE"
+        )
     return (
         f"WITH a AS (SELECT {ticket_id} AS id, t.{column(Ticket, 'number')} AS number FROM {table(Ticket)} t "
         f"WHERE t.{column(Ticket, 'queue')} = %s AND t.{column(Ticket, 'day')} = %s "
@@ -194,7 +203,7 @@ def _ahead_sql(appointment: bool, issued: bool) -> str:
         f"ORDER BY {at}, {ticket_id} LIMIT %s) "
         f"SELECT ts.{column(through, 'service')}, COUNT(a.id), (SELECT COUNT(*) FROM a), "
         f"(SELECT MAX(a.number) FROM a), ({last}) "
-        f"FROM a LEFT OUTER JOIN {table(through)} ts ON ts.{column(through, 'ticket')} = a.id "
+        f"FROM a LEFT OUTER JOIN {lines} "
         f"GROUP BY ts.{column(through, 'service')}"
     )
 
