@@ -410,11 +410,8 @@ class Matcher:
             return True
         # The citizen names the library's own things in the library's own words, as a name or a search
         # word, not a guessed typo: "kopiere min vielsesattest", "sundhedskortet som lånerkort".
-        if kind != LIBRARY and t.exclusive > 0:
-            for r in resolved:
-                for tm, quality in r.terms:
-                    if quality >= 1.0 and not r.described and self._library_only.get(tm, 0.0) >= t.exclusive:
-                        return False
+        if kind != LIBRARY and self._library_words(resolved):
+            return False
         if confidence >= t.clear_authority:
             return True
         # The other kind explains only part of what the best explains ("mistet" of "mistet kørekort"),
@@ -423,21 +420,19 @@ class Matcher:
             return False
         return best.terms <= {tm for r in resolved for tm, quality in r.terms if quality >= 1.0}
 
-    def _exclusive_library(self, ranked: list[_Scored], resolved: list[_Resolved]) -> _Scored | None:
-        """The best LIBRARY service that has a word of the citizen's that only library services have."""
+    def _library_words(self, resolved: list[_Resolved]) -> frozenset[str]:
+        """The terms of the citizen's own words (a name or search word, not a guessed typo or a description's
+        word) that only library services have, at the `exclusive` weight or more; none with `exclusive` 0."""
         t = self.tuning
         if t.exclusive <= 0:
-            return None
-        exclusive = {
+            return frozenset()
+        return frozenset(
             tm
             for r in resolved
             if not r.described
             for tm, quality in r.terms
-            if quality >= 1.0 and tm in self._library_only and self._library_only[tm] >= t.exclusive
-        }
-        if not exclusive:
-            return None
-        return next((x for x in ranked if self.services[x.index].kind == LIBRARY and x.terms & exclusive), None)
+            if quality >= 1.0 and self._library_only.get(tm, 0.0) >= t.exclusive
+        )
 
     def _as_match(self, scored: _Scored) -> Match:
         s = self.services[scored.index]
@@ -515,13 +510,14 @@ class Matcher:
             elif (
                 t.exclusive_first
                 and self.services[second.index].kind == LIBRARY
-                and self._exclusive_library([second], everything) is not None
-                and self._exclusive_library([best], everything) is None
+                and second.terms & self._library_words(everything)
             ):
+                # The second (of another kind than the best, so the best has none) has the library's own word.
                 ranked[0], ranked[1] = second, best
             return answer(ranked, ranked[:2], choose=True, reason=REASON_CHOOSE)
         if kind == AUTHORITY and not clear:
-            library = self._exclusive_library(ranked, everything) if t.exclusive_choose else None
+            own = self._library_words(everything) if t.exclusive_choose else frozenset()
+            library = next((x for x in ranked if self.services[x.index].kind == LIBRARY and x.terms & own), None)
             if library is not None:
                 # The library's own word names what to do with the authority's thing ("kopiere min
                 # vielsesattest"): the library service first, the authority service as the other choice.
