@@ -26,7 +26,6 @@ from skranke.insights.stats import (
     p90,
     percentile,
     verdict,
-    verdict_da,
     wilson,
 )
 
@@ -200,7 +199,7 @@ def test_fewer_than_30_contacts_in_either_group_is_too_few_to_tell(a_n, b_n, too
 
 def test_too_few_reads_as_such_in_danish():
     comparison = compare_rates(10, 12, 30, 40)
-    assert verdict_da(comparison, measure="first_contact_resolution") == (
+    assert verdict(comparison, measure="first_contact_resolution") == (
         "For få henvendelser til at sige noget (12 og 40; der skal mindst 30 i hver gruppe)."
     )
 
@@ -212,7 +211,7 @@ def test_82_against_71_percent_of_100_each_is_no_clear_difference():
     assert comparison.b_interval.high == pytest.approx(0.7899, abs=5e-5)
     assert comparison.difference == pytest.approx(0.11)
     assert comparison.verdict == Verdict.NO_CLEAR_DIFFERENCE
-    assert verdict_da(comparison, measure="first_contact_resolution") == (
+    assert verdict(comparison, measure="first_contact_resolution") == (
         "Ingen tydelig forskel i løsning i første kontakt: 82 % hos bibliotekets personale "
         "og 71 % hos Borgerservices personale."
     )
@@ -224,7 +223,7 @@ def test_82_against_71_percent_of_400_each_favours_the_library():
     assert comparison.a_interval.low == pytest.approx(0.7794, abs=5e-5)
     assert comparison.b_interval.high == pytest.approx(0.7523, abs=5e-5)
     assert comparison.verdict == Verdict.A_BETTER
-    assert verdict_da(comparison, measure="first_contact_resolution") == (
+    assert verdict(comparison, measure="first_contact_resolution") == (
         "Bibliotekets personale løser flere henvendelser i første kontakt (82 % mod 71 %)."
     )
 
@@ -232,7 +231,7 @@ def test_82_against_71_percent_of_400_each_favours_the_library():
 def test_the_same_figures_favour_borgerservice_when_the_groups_swap():
     comparison = compare_rates(284, 400, 328, 400)
     assert comparison.verdict == Verdict.B_BETTER
-    assert verdict_da(comparison, measure="first_contact_resolution") == (
+    assert verdict(comparison, measure="first_contact_resolution") == (
         "Borgerservices personale løser flere henvendelser i første kontakt (82 % mod 71 %)."
     )
 
@@ -241,7 +240,7 @@ def test_a_lower_referral_rate_is_better():
     # Wilson: 20/400 = 0.0326–0.0760, 60/400 = 0.1183–0.1883; apart, and fewer referrals is better.
     comparison = compare_rates(20, 400, 60, 400, higher_is_better=False)
     assert comparison.verdict == Verdict.A_BETTER
-    assert verdict_da(comparison, measure="referral_rate") == (
+    assert verdict(comparison, measure="referral_rate") == (
         "Bibliotekets personale henviser færre borgere videre (5 % mod 15 %)."
     )
 
@@ -251,21 +250,21 @@ def test_close_shares_from_many_contacts_are_written_with_a_decimal():
     # percents would print "82 % mod 82 %".
     comparison = compare_rates(82_400, 100_000, 81_800, 100_000)
     assert comparison.verdict == Verdict.A_BETTER
-    assert verdict_da(comparison, measure="first_contact_resolution", a_label="Hovedbibliotekets personale") == (
+    assert verdict(comparison, measure="first_contact_resolution", a_label="Hovedbibliotekets personale") == (
         "Hovedbibliotekets personale løser flere henvendelser i første kontakt (82,4 % mod 81,8 %)."
     )
 
 
 def test_counts_are_written_with_a_danish_thousands_point():
     comparison = compare_rates(5, 12, 3_000, 4_000)
-    assert verdict_da(comparison, measure="referral_rate") == (
+    assert verdict(comparison, measure="referral_rate") == (
         "For få henvendelser til at sige noget (12 og 4.000; der skal mindst 30 i hver gruppe)."
     )
 
 
 def test_an_unknown_measure_is_refused():
     with pytest.raises(ValueError, match="first_contact_resolution"):
-        verdict_da(compare_rates(1, 2, 1, 2), measure="happiness")
+        verdict(compare_rates(1, 2, 1, 2), measure="happiness")
 
 
 @settings(max_examples=200, deadline=None)
@@ -279,7 +278,7 @@ def test_a_verdict_names_the_group_that_is_better_in_the_chosen_direction(a_n, b
         a_higher = a / a_n > b / b_n
         assert (comparison.verdict == Verdict.A_BETTER) == (a_higher == higher_is_better)
         assert not comparison.a_interval.overlaps(comparison.b_interval)
-    sentence = verdict_da(comparison, measure="recontact_rate")
+    sentence = verdict(comparison, measure="recontact_rate")
     assert sentence.endswith(".") and len(sentence) < 200
 
 
@@ -294,7 +293,7 @@ def test_shorter_waits_at_the_library_counter_read_as_shorter():
     assert comparison.a_median == 259.5
     assert comparison.difference == -300.0
     assert comparison.verdict == Verdict.A_BETTER
-    assert verdict_da(comparison, measure="wait") == (
+    assert verdict(comparison, measure="wait") == (
         "Bibliotekets personale har kortere ventetid (typisk 4 min. mod 9 min.)."
     )
 
@@ -304,7 +303,7 @@ def test_slower_service_at_the_library_counter_favours_borgerservice():
     borgerservice = [30 + i % 10 for i in range(40)]  # median 34.5 s
     comparison = compare_medians(library, borgerservice)
     assert comparison.verdict == Verdict.B_BETTER
-    assert verdict_da(comparison, measure="service_time") == (
+    assert verdict(comparison, measure="service_time") == (
         "Borgerservices personale bruger kortere tid pr. henvendelse (typisk 35 sek. mod 1 min.)."
     )
 
@@ -315,7 +314,7 @@ def test_overlapping_waits_are_no_clear_difference():
     comparison = compare_medians(library, borgerservice)
     assert comparison.verdict == Verdict.NO_CLEAR_DIFFERENCE
     # Whole minutes would both round to 5; one decimal tells them apart.
-    assert verdict_da(comparison, measure="wait") == (
+    assert verdict(comparison, measure="wait") == (
         "Ingen tydelig forskel i ventetid: typisk 4,9 min. hos bibliotekets personale "
         "og typisk 5,2 min. hos Borgerservices personale."
     )
@@ -348,9 +347,7 @@ def test_the_english_verdicts_say_the_same_with_english_numbers():
 
 def test_an_unknown_language_gets_danish():
     comparison = compare_rates(82, 100, 71, 100)
-    assert verdict(comparison, measure="referral_rate", language="sv") == verdict_da(
-        comparison, measure="referral_rate"
-    )
+    assert verdict(comparison, measure="referral_rate", language="sv") == verdict(comparison, measure="referral_rate")
 
 
 @pytest.mark.parametrize("measure", sorted(MEASURES_DA))

@@ -1,4 +1,4 @@
-"""Statistics for the quality comparison: Wilson and bootstrap intervals, percentiles, and a verdict in plain Danish.
+"""Statistics for the quality comparison: Wilson and bootstrap intervals, percentiles, and a verdict in plain Danish or English.
 
 Pure Python and numpy, no database: the KPI queries count, this module judges
 whether two counts or two sets of times differ by more than chance.
@@ -464,14 +464,3 @@ def verdict(
     return lang.better.format(
         better=_capitalised(better), phrase=phrase, better_value=typical + better_text, other_value=other_text
     )
-
-
-def verdict_da(
-    comparison: RateComparison | MedianComparison,
-    *,
-    measure: str,
-    a_label: str | None = None,
-    b_label: str | None = None,
-) -> str:
-    """The verdict in Danish (see `verdict`)."""
-    return verdict(comparison, measure=measure, language="da", a_label=a_label, b_label=b_label)
