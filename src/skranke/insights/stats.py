@@ -1,4 +1,4 @@
-"""Statistics for the quality comparison: Wilson and bootstrap intervals, percentiles, and a verdict in plain Danish or English.
+"""Statistics for the quality comparison: Wilson and bootstrap intervals, percentiles, and a plain-words verdict.
 
 Pure Python and numpy, no database: the KPI queries count, this module judges
 whether two counts or two sets of times differ by more than chance.
