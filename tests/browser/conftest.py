@@ -11,8 +11,18 @@ from pathlib import Path
 
 import pytest
 
+from skranke.bookings.demo import demo_bookings
+from skranke.catalogue.services import catalogue_load
+from skranke.insights.simulation import simulate
+from skranke.organisation.demo import DEMO_CODE, demo_load
+from skranke.organisation.models import Municipality
+from skranke.queues.demo import demo_queues
+from tests.conftest import ensure_municipalities
+
 CHROMIUM = Path("/usr/bin/chromium")
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+# The days simulated_week simulates, up to yesterday.
+DAYS = 7
 SCREENSHOTS = Path(os.environ.get("SKRANKE_SCREENSHOTS", Path(__file__).resolve().parents[2] / "var" / "screenshots"))
 
 # Playwright's sync API runs an event loop in the test's thread; the test's
@@ -88,3 +98,16 @@ def screenshot(page, name: str) -> Path:
     path = SCREENSHOTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+@pytest.fixture
+def simulated_week(transactional_db):
+    """The demo municipality with DAYS simulated counter days up to yesterday, its queues and bookings."""
+    ensure_municipalities()
+    catalogue_load()
+    demo_load()
+    municipality = Municipality.objects.get(code=DEMO_CODE)
+    demo_queues(municipality=municipality)
+    demo_bookings(municipality=municipality)
+    simulate(municipality=municipality, days=DAYS, seed=DEMO_CODE, volume=0.5)
+    return municipality

@@ -6,29 +6,10 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from skranke.bookings.demo import demo_bookings
-from skranke.catalogue.services import catalogue_load
-from skranke.insights.simulation import simulate
-from skranke.organisation.demo import DEMO_CODE, DEMO_PASSWORD, demo_load
-from skranke.organisation.models import Municipality
-from skranke.queues.demo import demo_queues
-from tests.browser.conftest import SCREENSHOTS, assert_accessible, screenshot
-from tests.conftest import ensure_municipalities
+from skranke.organisation.demo import DEMO_PASSWORD
+from tests.browser.conftest import DAYS, SCREENSHOTS, assert_accessible, screenshot
 
 pytestmark = pytest.mark.django_db(transaction=True)
-DAYS = 7
-
-
-@pytest.fixture
-def simulated_week(transactional_db):
-    ensure_municipalities()
-    catalogue_load()
-    demo_load()
-    municipality = Municipality.objects.get(code=DEMO_CODE)
-    demo_queues(municipality=municipality)
-    demo_bookings(municipality=municipality)
-    simulate(municipality=municipality, days=DAYS, seed=DEMO_CODE, volume=0.5)
-    return municipality
 
 
 def test_a_manager_reads_the_evidence(simulated_week, live_server, new_page):

@@ -1,0 +1,95 @@
+"""Every page reads on a 320 px wide screen without scrolling sideways (WCAG 2.1 1.4.10, reflow).
+
+A wide table may scroll inside its own focusable region (`table--responsive-scroll`); the page itself
+may not. Public pages, a librarian's and a manager's, with a simulated week behind them so that the
+tables and charts have rows.
+"""
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from skranke.organisation.demo import DEMO_CODE, DEMO_PASSWORD
+from skranke.organisation.models import OpeningHours, Site
+from tests.browser.conftest import DAYS
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+WIDTH = 320
+
+# What sticks out to the right of the screen, outside a region that scrolls on its own.
+STICKING_OUT = """() => {
+  const width = document.documentElement.clientWidth;
+  if (document.documentElement.scrollWidth <= width) return [];
+  return [...document.querySelectorAll('body *')]
+    .filter(e => e.getBoundingClientRect().right > width + 1 && !e.closest('.table--responsive-scroll'))
+    .slice(0, 3)
+    .map(e => e.tagName.toLowerCase() + (typeof e.className === 'string' && e.className ? '.' + e.className : ''));
+}"""
+
+
+def _log_in(page, base: str, username: str) -> None:
+    page.goto(f"{base}/login/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", DEMO_PASSWORD)
+    page.click("form:has(input[name=username]) button[type=submit]")
+    page.wait_for_load_state("load")
+
+
+def test_every_page_fits_a_320_px_screen(simulated_week, live_server, new_page):
+    site = Site.objects.get(municipality=simulated_week, name="Roskilde Bibliotek")
+    OpeningHours.objects.filter(site=site).delete()
+    OpeningHours.objects.bulk_create(
+        OpeningHours(site=site, area=area, weekday=day, opens=dt.time(0), closes=dt.time.max)
+        for area in site.areas
+        for day in range(7)
+    )
+    yesterday = timezone.localdate() - dt.timedelta(days=1)
+    period = f"fra={(yesterday - dt.timedelta(days=DAYS - 1)).isoformat()}&til={yesterday.isoformat()}"
+    base = live_server.url
+    too_wide = {}
+
+    def check(page, path: str | None = None) -> None:
+        if path is not None:
+            page.goto(base + path)
+        page.wait_for_load_state("load")
+        assert page.evaluate("document.documentElement.clientWidth") == WIDTH
+        found = page.evaluate(STICKING_OUT)
+        if found:
+            too_wide[page.url.removeprefix(base)] = found
+
+    citizen = new_page(width=WIDTH, height=640)
+    check(citizen, f"/kiosk/{site.pk}/")
+    citizen.locator("button[name=service][value=library-loan]").click()
+    assert "/nummer/?t=" in citizen.url, citizen.url
+    check(citizen)
+    check(citizen, f"/nummer/{citizen.url.split('t=')[1]}/")
+    for path in (f"/tavle/{site.pk}/", f"/tid/{DEMO_CODE}/", "/login/", "/tilgaengelighed/"):
+        check(citizen, path)
+
+    librarian = new_page(width=WIDTH, height=640)
+    _log_in(librarian, base, "lise")
+    for path in (
+        "/",
+        "/ydelser/",
+        "/ydelser/passport-application/",
+        "/livssituationer/",
+        "/koeer/",
+        "/tider/",
+        "/tider/bestil/",
+    ):
+        check(librarian, path)
+
+    manager = new_page(width=WIDTH, height=640)
+    _log_in(manager, base, "hanne")
+    for path in (
+        "/logning/",
+        "/logning/indsigt/",
+        f"/indsigt/?{period}",
+        f"/indsigt/kvalitet/?{period}",
+        f"/indsigt/bemanding/?{period}",
+    ):
+        check(manager, path)
+
+    assert not too_wide, f"Wider than {WIDTH} px: {too_wide}"
