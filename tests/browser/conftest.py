@@ -100,14 +100,19 @@ def screenshot(page, name: str) -> Path:
     return path
 
 
-@pytest.fixture
-def simulated_week(transactional_db):
-    """The demo municipality with DAYS simulated counter days up to yesterday, its queues and bookings."""
+def simulated_demo(*, days: int, volume: float) -> Municipality:
+    """The demo municipality with its queues and bookings, and `days` simulated counter days up to yesterday."""
     ensure_municipalities()
     catalogue_load()
     demo_load()
     municipality = Municipality.objects.get(code=DEMO_CODE)
     demo_queues(municipality=municipality)
     demo_bookings(municipality=municipality)
-    simulate(municipality=municipality, days=DAYS, seed=DEMO_CODE, volume=0.5)
+    simulate(municipality=municipality, days=days, seed=DEMO_CODE, volume=volume)
     return municipality
+
+
+@pytest.fixture
+def simulated_week(transactional_db):
+    """The demo municipality with DAYS simulated counter days up to yesterday, its queues and bookings."""
+    return simulated_demo(days=DAYS, volume=0.5)
