@@ -28,3 +28,21 @@ def ensure_municipalities() -> None:
     municipality = apps.get_model("organisation", "Municipality")
     if not municipality.objects.exists():
         import_module("skranke.organisation.migrations.0002_municipalities").load(apps, None)
+
+
+def demo_municipality():
+    """The demo municipality (Roskilde) as `skranke demo` makes it, before any simulated day: the catalogue, its
+    sites, staff, queues and booking set-up."""
+    from skranke.bookings.demo import demo_bookings
+    from skranke.catalogue.services import catalogue_load
+    from skranke.organisation.demo import DEMO_CODE, demo_load
+    from skranke.organisation.models import Municipality
+    from skranke.queues.demo import demo_queues
+
+    ensure_municipalities()
+    catalogue_load()
+    demo_load()
+    municipality = Municipality.objects.get(code=DEMO_CODE)
+    demo_queues(municipality=municipality)
+    demo_bookings(municipality=municipality)
+    return municipality

@@ -11,13 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from skranke.bookings.demo import demo_bookings
-from skranke.catalogue.services import catalogue_load
 from skranke.insights.simulation import simulate
-from skranke.organisation.demo import DEMO_CODE, demo_load
+from skranke.organisation.demo import DEMO_CODE
 from skranke.organisation.models import Municipality
-from skranke.queues.demo import demo_queues
-from tests.conftest import ensure_municipalities
+from tests.conftest import demo_municipality
 
 CHROMIUM = Path("/usr/bin/chromium")
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
@@ -102,12 +99,7 @@ def screenshot(page, name: str) -> Path:
 
 def simulated_demo(*, days: int, volume: float) -> Municipality:
     """The demo municipality with its queues and bookings, and `days` simulated counter days up to yesterday."""
-    ensure_municipalities()
-    catalogue_load()
-    demo_load()
-    municipality = Municipality.objects.get(code=DEMO_CODE)
-    demo_queues(municipality=municipality)
-    demo_bookings(municipality=municipality)
+    municipality = demo_municipality()
     simulate(municipality=municipality, days=days, seed=DEMO_CODE, volume=volume)
     return municipality
 

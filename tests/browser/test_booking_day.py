@@ -8,16 +8,13 @@ import pytest
 from icalendar import Calendar
 from playwright.sync_api import expect
 
-from skranke.bookings.demo import demo_bookings
 from skranke.bookings.models import Appointment, BookableService, BookingSetup, Closure, Status
-from skranke.catalogue.services import catalogue_load
-from skranke.organisation.demo import DEMO_CODE, demo_load
-from skranke.organisation.models import Area, Counter, Municipality, OpeningHours, Site
-from skranke.queues.demo import demo_queues
+from skranke.organisation.demo import DEMO_CODE
+from skranke.organisation.models import Area, Counter, OpeningHours, Site
 from skranke.queues.models import Channel, Ticket
 from tests.browser.conftest import assert_accessible, screenshot
 from tests.browser.test_walkin_morning import _log_in
-from tests.conftest import ensure_municipalities
+from tests.conftest import demo_municipality
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -25,12 +22,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 @pytest.fixture
 def booking_site(transactional_db):
     """Roskilde Bibliotek's Borgerservice open and bookable all day, every day, from now on."""
-    ensure_municipalities()
-    catalogue_load()
-    demo_load()
-    municipality = Municipality.objects.get(code=DEMO_CODE)
-    demo_queues(municipality=municipality)
-    demo_bookings(municipality=municipality)
+    municipality = demo_municipality()
     site = Site.objects.get(municipality=municipality, name="Roskilde Bibliotek")
     OpeningHours.objects.filter(site=site).delete()
     for area in (Area.LIBRARY, Area.CITIZEN_SERVICE):

@@ -10,22 +10,18 @@ from django.db import transaction
 from django.utils import timezone
 
 from skranke.bookings.calendar import holiday_name
-from skranke.bookings.demo import demo_bookings
 from skranke.bookings.models import Appointment
 from skranke.bookings.models import Status as AppointmentStatus
 from skranke.catalogue.models import Kind
-from skranke.catalogue.services import catalogue_load
 from skranke.contacts.models import Contact, ContactService, Outcome, SatisfactionResponse
 from skranke.insights.simulation import simulate
 from skranke.insights.simulation.profile import make_cpr
-from skranke.organisation.demo import DEMO_CODE, demo_load
-from skranke.organisation.models import Area, Municipality, StaffGroup, StaffMember
+from skranke.organisation.models import Area, StaffGroup, StaffMember
 from skranke.organisation.policy import check
 from skranke.organisation.selectors import prefetch_for_policy
 from skranke.privacy.cpr import parse
-from skranke.queues.demo import demo_queues
 from skranke.queues.models import Channel, Status, Ticket
-from tests.conftest import ensure_municipalities
+from tests.conftest import demo_municipality
 
 # A sixth of the demo's volume keeps a simulated day to a second or two. The two days the other tests read
 # have more, so that library staff almost surely do some authority work in them (~5 contacts expected).
@@ -49,12 +45,7 @@ TUESDAY = MONDAY + dt.timedelta(days=1)
 def roskilde(django_db_setup, django_db_blocker):
     """The demo municipality with its catalogue, queues and booking set-up, shared by the module (rolled back)."""
     with django_db_blocker.unblock(), transaction.atomic():
-        ensure_municipalities()
-        catalogue_load()
-        demo_load()
-        municipality = Municipality.objects.get(code=DEMO_CODE)
-        demo_queues(municipality=municipality)
-        demo_bookings(municipality=municipality)
+        municipality = demo_municipality()
         yield municipality
         transaction.set_rollback(True)
 
