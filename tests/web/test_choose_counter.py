@@ -1,4 +1,4 @@
-"""Choosing the counter you stand at (POST /skranke/)."""
+"""Choosing the counter you stand at (POST /skranke/; a GET goes to the front page, where the choice is)."""
 
 from django.contrib.messages import get_messages
 from django.urls import reverse
@@ -48,5 +48,21 @@ def test_leaving_the_counter_clears_the_choice(librarian_client, library_counter
     assert SESSION_COUNTER_KEY not in librarian_client.session
 
 
-def test_choosing_a_counter_only_accepts_post(librarian_client, library_counter):
-    assert librarian_client.get(reverse("web:choose_counter")).status_code == 405
+def test_choosing_a_counter_takes_no_other_method(librarian_client, library_counter):
+    assert librarian_client.put(reverse("web:choose_counter")).status_code == 405
+    assert librarian_client.delete(reverse("web:choose_counter")).status_code == 405
+
+
+def test_opening_the_choice_address_goes_to_the_front_page_and_changes_nothing(librarian_client, library_counter):
+    # The form posts to /skranke/; typed into the address bar it was a blank "405" page.
+    stand_at(librarian_client, library_counter)
+    response = librarian_client.get(reverse("web:choose_counter"))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("web:home")
+    assert librarian_client.session[SESSION_COUNTER_KEY] == library_counter.pk
+
+
+def test_opening_the_choice_address_signed_out_asks_for_a_login(client):
+    response = client.get(reverse("web:choose_counter"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))

@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods
 
 from skranke.catalogue.models import Kind, LifeEvent, Service
 from skranke.catalogue.selectors import fees_valid_on, life_event_detail, life_events_list, service_detail
@@ -86,9 +86,12 @@ def home(request, place: Workplace):
     )
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @staff_required
 def choose_counter(request, place: Workplace):
+    if request.method == "GET":
+        # The address typed or bookmarked: the choice is on the front page (the form posts here).
+        return redirect("web:home")
     if "leave" in request.POST:
         if place.counter is not None:
             counter_close(counter=place.counter, staff=place.staff)
