@@ -5,6 +5,7 @@ Chromium comes from Debian (`apt-get install chromium`, done by .ci/run);
 are skipped, unless SKRANKE_REQUIRE_BROWSER is set (CI sets it), where they fail.
 """
 
+import datetime as dt
 import json
 import os
 from pathlib import Path
@@ -12,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from skranke.insights.simulation import simulate
-from skranke.organisation.demo import DEMO_CODE
-from skranke.organisation.models import Municipality
+from skranke.organisation.demo import DEMO_CODE, DEMO_PASSWORD
+from skranke.organisation.models import Municipality, OpeningHours
 from tests.conftest import demo_municipality
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -95,6 +96,25 @@ def screenshot(page, name: str) -> Path:
     path = SCREENSHOTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+def log_in(page, base_url: str, username: str) -> None:
+    """Sign in as a demo user (password DEMO_PASSWORD) on the login page."""
+    page.goto(f"{base_url}/login/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", DEMO_PASSWORD)
+    page.click("form:has(input[name=username]) button[type=submit]")
+    page.wait_for_load_state("load")
+
+
+def open_all_day(site) -> None:
+    """Every area of the site open from midnight to 23:59 every day, whatever time the test runs."""
+    OpeningHours.objects.filter(site=site).delete()
+    OpeningHours.objects.bulk_create(
+        OpeningHours(site=site, area=area, weekday=weekday, opens=dt.time(0), closes=dt.time(23, 59))
+        for area in site.areas
+        for weekday in range(7)
+    )
 
 
 def simulated_demo(*, days: int, volume: float) -> Municipality:

@@ -1,6 +1,5 @@
 """A citizen books online, cancels, books again, checks in at the kiosk and is called before an earlier walk-in."""
 
-import datetime as dt
 import re
 from urllib.request import urlopen
 
@@ -10,9 +9,9 @@ from playwright.sync_api import expect
 
 from skranke.bookings.models import Appointment, BookableService, BookingSetup, Closure, Status
 from skranke.organisation.demo import DEMO_CODE
-from skranke.organisation.models import Area, Counter, OpeningHours, Site
+from skranke.organisation.models import Area, Counter, Site
 from skranke.queues.models import Channel, Ticket
-from tests.browser.conftest import assert_accessible, screenshot
+from tests.browser.conftest import assert_accessible, open_all_day, screenshot
 from tests.browser.test_walkin_morning import _log_in
 from tests.conftest import demo_municipality
 
@@ -24,10 +23,7 @@ def booking_site(transactional_db):
     """Roskilde Bibliotek's Borgerservice open and bookable all day, every day, from now on."""
     municipality = demo_municipality()
     site = Site.objects.get(municipality=municipality, name="Roskilde Bibliotek")
-    OpeningHours.objects.filter(site=site).delete()
-    for area in (Area.LIBRARY, Area.CITIZEN_SERVICE):
-        for weekday in range(7):
-            OpeningHours.objects.create(site=site, area=area, weekday=weekday, opens=dt.time(0), closes=dt.time(23, 59))
+    open_all_day(site)
     setup = BookingSetup.objects.get(site=site, area=Area.CITIZEN_SERVICE)
     # The test books the next free time and checks in right away: no notice, no held-back slots, no closures.
     BookableService.objects.filter(setup=setup).update(min_notice_minutes=0, emergency_slots=0, emergency_release=None)

@@ -6,18 +6,14 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from skranke.organisation.demo import DEMO_PASSWORD
-from tests.browser.conftest import DAYS, SCREENSHOTS, assert_accessible, screenshot
+from tests.browser.conftest import DAYS, SCREENSHOTS, assert_accessible, log_in, screenshot
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_a_manager_reads_the_evidence(simulated_week, live_server, new_page):
     page = new_page(width=1280, height=900)
-    page.goto(f"{live_server.url}/login/")
-    page.fill("input[name=username]", "hanne")
-    page.fill("input[name=password]", DEMO_PASSWORD)
-    page.click("form:has(input[name=username]) button[type=submit]")
+    log_in(page, live_server.url, "hanne")
     yesterday = timezone.localdate() - dt.timedelta(days=1)
     period = f"fra={(yesterday - dt.timedelta(days=DAYS - 1)).isoformat()}&til={yesterday.isoformat()}"
 

@@ -1,7 +1,7 @@
 """Every page reads on a 320 px wide screen without scrolling sideways (WCAG 2.1 1.4.10, reflow).
 
 A wide table may scroll inside its own focusable region (`table--responsive-scroll`); the page itself
-may not. Public pages, a librarian's and a manager's, with simulated days behind them so that the
+may not. Public pages, a librarian's (lise) and a manager's (hanne), with simulated days behind them so that the
 tables and charts have rows (two simulated days).
 """
 
@@ -10,9 +10,9 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from skranke.organisation.demo import DEMO_CODE, DEMO_PASSWORD
-from skranke.organisation.models import OpeningHours, Site
-from tests.browser.conftest import simulated_demo
+from skranke.organisation.demo import DEMO_CODE
+from skranke.organisation.models import Site
+from tests.browser.conftest import log_in, open_all_day, simulated_demo
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -31,23 +31,10 @@ STICKING_OUT = """() => {
 }"""
 
 
-def _log_in(page, base: str, username: str) -> None:
-    page.goto(f"{base}/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", DEMO_PASSWORD)
-    page.click("form:has(input[name=username]) button[type=submit]")
-    page.wait_for_load_state("load")
-
-
 def test_every_page_fits_a_320_px_screen(transactional_db, live_server, new_page):
     municipality = simulated_demo(days=DAYS, volume=0.3)
     site = Site.objects.get(municipality=municipality, name="Roskilde Bibliotek")
-    OpeningHours.objects.filter(site=site).delete()
-    OpeningHours.objects.bulk_create(
-        OpeningHours(site=site, area=area, weekday=day, opens=dt.time(0), closes=dt.time.max)
-        for area in site.areas
-        for day in range(7)
-    )
+    open_all_day(site)
     yesterday = timezone.localdate() - dt.timedelta(days=1)
     period = f"fra={(yesterday - dt.timedelta(days=DAYS - 1)).isoformat()}&til={yesterday.isoformat()}"
     base = live_server.url
@@ -71,28 +58,28 @@ def test_every_page_fits_a_320_px_screen(transactional_db, live_server, new_page
     for path in (f"/tavle/{site.pk}/", f"/tid/{DEMO_CODE}/", "/login/", "/tilgaengelighed/"):
         check(citizen, path)
 
-    librarian = new_page(width=WIDTH, height=640)
-    _log_in(librarian, base, "lise")
-    for path in (
-        "/",
-        "/ydelser/",
-        "/ydelser/passport-application/",
-        "/livssituationer/",
-        "/koeer/",
-        "/tider/",
-        "/tider/bestil/",
-    ):
-        check(librarian, path)
-
-    manager = new_page(width=WIDTH, height=640)
-    _log_in(manager, base, "hanne")
-    for path in (
-        "/logning/",
-        "/logning/indsigt/",
-        f"/indsigt/?{period}",
-        f"/indsigt/kvalitet/?{period}",
-        f"/indsigt/bemanding/?{period}",
-    ):
-        check(manager, path)
+    staff_pages = {
+        "lise": (
+            "/",
+            "/ydelser/",
+            "/ydelser/passport-application/",
+            "/livssituationer/",
+            "/koeer/",
+            "/tider/",
+            "/tider/bestil/",
+        ),
+        "hanne": (
+            "/logning/",
+            "/logning/indsigt/",
+            f"/indsigt/?{period}",
+            f"/indsigt/kvalitet/?{period}",
+            f"/indsigt/bemanding/?{period}",
+        ),
+    }
+    for username, paths in staff_pages.items():
+        page = new_page(width=WIDTH, height=640)
+        log_in(page, base, username)
+        for path in paths:
+            check(page, path)
 
     assert not too_wide, f"Wider than {WIDTH} px: {too_wide}"

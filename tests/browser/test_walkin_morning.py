@@ -1,6 +1,5 @@
 """A morning at Roskilde Bibliotek (a combined site), played in a browser from kiosk to contact record."""
 
-import datetime as dt
 import re
 
 import pytest
@@ -9,10 +8,10 @@ from playwright.sync_api import expect
 from skranke.catalogue.services import catalogue_load
 from skranke.contacts.models import Contact, Outcome
 from skranke.organisation.demo import DEMO_CODE, DEMO_PASSWORD, demo_load
-from skranke.organisation.models import Area, Counter, Municipality, OpeningHours, Site
+from skranke.organisation.models import Area, Counter, Municipality, Site
 from skranke.queues.demo import demo_queues
 from skranke.queues.models import Status, Ticket
-from tests.browser.conftest import assert_accessible, screenshot
+from tests.browser.conftest import assert_accessible, open_all_day, screenshot
 from tests.conftest import ensure_municipalities
 
 # Transactional: the live server runs in another thread.
@@ -27,11 +26,7 @@ def morning(transactional_db):
     municipality = Municipality.objects.get(code=DEMO_CODE)
     demo_queues(municipality=municipality)
     site = Site.objects.get(municipality=municipality, name="Roskilde Bibliotek")
-    # Open all day, whatever time the test runs.
-    OpeningHours.objects.filter(site=site).delete()
-    for area in (Area.LIBRARY, Area.CITIZEN_SERVICE):
-        for weekday in range(7):
-            OpeningHours.objects.create(site=site, area=area, weekday=weekday, opens=dt.time(0), closes=dt.time(23, 59))
+    open_all_day(site)
     # A second Borgerservice counter, so the librarian and the officer can stand side by side.
     Counter.objects.create(site=site, name="Skranke 4", area=Area.CITIZEN_SERVICE)
     return site
