@@ -983,7 +983,8 @@ window, after {WARMUP_SECONDS:g} s of warm-up. Latencies are per cycle or reques
 def replace_section(heading: str, section: str) -> None:
     """Put `section` in docs/benchmarks.md in place of the one whose heading starts with `heading`, else at the end.
 
-    The other benchmarks write their sections with this too.
+    The earlier runs recorded there (its `### ` parts) stay, below the new one: a run is
+    never overwritten by a later one. The other benchmarks write their sections with this too.
     """
     text = DOC.read_text(encoding="utf-8")
     found = re.search(rf"^{re.escape(heading)}.*$", text, flags=re.MULTILINE)
@@ -992,6 +993,9 @@ def replace_section(heading: str, section: str) -> None:
     else:
         following = re.search(r"^## ", text[found.end() :], flags=re.MULTILINE)
         end = found.end() + following.start() if following else len(text)
+        earlier = re.search(r"^### ", text[found.end() : end], flags=re.MULTILINE)
+        if earlier:
+            section = section.rstrip("\n") + "\n\n" + text[found.end() + earlier.start() : end].rstrip("\n") + "\n"
         text = text[: found.start()] + section + ("\n" if following else "") + text[end:]
     DOC.write_text(text, encoding="utf-8")
 

@@ -8,14 +8,14 @@ from django.db import DatabaseError, connection
 from django.utils import timezone
 
 from skranke.catalogue.models import Service
-from skranke.contacts.models import Contact, Outcome
+from skranke.contacts.models import Contact, ContactService, Outcome
 from skranke.contacts.services import Line, ticket_finish
 from skranke.organisation.models import Site
 from skranke.privacy.chain import verify_chain
 from skranke.privacy.cpr import parse
 from skranke.privacy.models import Action, AuditChain, AuditEntry
 from skranke.privacy.services import audit_record
-from skranke.queues.estimate import SAMPLED_AHEAD, _ahead, _ahead_sql
+from skranke.queues.estimate import HISTORY, SAMPLED_AHEAD, _ahead, _ahead_sql, _times_sql, service_seconds
 from skranke.queues.models import Channel, Queue, Status, Ticket, TicketDay, TicketService
 from skranke.queues.selectors import active_site, queues_for_services
 from skranke.queues.services import _call_next_sql, _locked, ticket_call_next, ticket_issue
@@ -212,3 +212,53 @@ def test_the_estimate_reads_the_first_tickets_ahead_in_index_order_not_the_whole
     assert not [n for n in nodes(plan["Plan"]) if "t.issued_at" in n.get("Sort Key", [])]
     ahead, total = _ahead(queue=borgerservice, day=day, channel=Channel.WALK_IN, issued_at=now, pk=None, number=None)
     assert total == 2 * SAMPLED_AHEAD and ahead == {passport.pk: 2 * SAMPLED_AHEAD}
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the plan is PostgreSQL's")
+def test_the_service_times_count_each_contacts_services_once_not_in_a_subquery_per_line(
+    citizen_counter, officer, passport, mitid
+):
+    # The ORM's form counted a contact's services in a subquery run for every line, twice, and its
+    # estimated cost set off the JIT compiler: 40-135 ms at 10,000 contacts against 12 ms (bench/walkin.py's
+    # database); the phone page reads it on every poll.
+    now = timezone.localtime().replace(hour=14, minute=0, second=0, microsecond=0)
+    contacts = Contact.objects.bulk_create(
+        Contact(
+            site=citizen_counter.site,
+            counter=citizen_counter,
+            area=citizen_counter.area,
+            staff=officer.user,
+            staff_group=officer.staff_group,
+            channel=Channel.WALK_IN,
+            started_at=now - dt.timedelta(minutes=n % 50, seconds=600),
+            finished_at=now - dt.timedelta(minutes=n % 50),
+            service_seconds=600,
+        )
+        for n in range(400)
+    )
+    ContactService.objects.bulk_create(
+        ContactService(contact=c, service=s, outcome=Outcome.RESOLVED)
+        for n, c in enumerate(contacts)
+        for s in ([passport, mitid] if n % 2 else [passport])
+    )
+    midnight = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE contacts_contact")
+        cursor.execute("ANALYZE contacts_contactservice")
+        cursor.execute(
+            "EXPLAIN (ANALYZE, FORMAT JSON) " + _times_sql(None),
+            [midnight, citizen_counter.site_id, now - HISTORY, now],
+        )
+        [[[plan]]] = cursor.fetchall()
+
+    def nodes(node):
+        yield node
+        for child in node.get("Plans", []):
+            yield from nodes(child)
+
+    assert not [n for n in nodes(plan["Plan"]) if n.get("Parent Relationship") == "SubPlan"], plan
+    assert "JIT" not in plan
+    seconds, basis = service_seconds(site=citizen_counter.site, services={passport.pk, mitid.pk}, now=now)
+    # Half the contacts were passport alone (600 s), half passport and MitID (300 s each).
+    assert seconds == {passport.pk: (200 * 600 + 200 * 300) / 400, mitid.pk: 300.0}
+    assert basis == {passport.pk: "today", mitid.pk: "today"}
