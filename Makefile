@@ -55,8 +55,8 @@ openapi: install
 
 # Benchmarks (figures go to docs/benchmarks.md). Triage on one core, as its targets are stated; the
 # others on every core, against the local PostgreSQL, each in a database of its own. BENCH_ARGS=--write
-# replaces each one's section in the docs. The insights benchmark loads a million contacts the first
-# time (a few minutes) and keeps them for the next run.
+# adds each one's run to its section in the docs (earlier runs stay). The insights benchmark loads a
+# million contacts the first time (a few minutes) and keeps them for the next run.
 bench: install
 	taskset -c 0 $(BIN)/python bench/triage.py
 	$(BIN)/python bench/walkin.py $(BENCH_ARGS)

@@ -1,7 +1,7 @@
 """The REST API under load on PostgreSQL: the catalogue, a slot search and ticket issue, beside a trivial baseline.
 
     .venv/bin/python bench/api.py                 # 10 s per endpoint after 2 s of warm-up
-    .venv/bin/python bench/api.py --write         # and replace its section in docs/benchmarks.md
+    .venv/bin/python bench/api.py --write         # and add the run to docs/benchmarks.md
     .venv/bin/python bench/api.py --seconds 3     # a quick look
 
 Setup: drops and creates the database skranke_bench_api on 127.0.0.1:5432
@@ -290,7 +290,7 @@ def report(results: list[Result], *, seconds: float, database: str, code: str, w
         HEADING,
         "",
         "```sh",
-        ".venv/bin/python bench/api.py            # --write replaces this section",
+        ".venv/bin/python bench/api.py            # --write puts the run at the top of this section",
         "```",
         "",
         __doc__.split("\n\n", 2)[2].strip(),
@@ -329,7 +329,7 @@ def write_section(lines: list[str]) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--seconds", type=float, default=10.0, help="measured seconds per endpoint (after warm-up)")
-    parser.add_argument("--write", action="store_true", help=f"replace the section in {DOC.relative_to(ROOT)}")
+    parser.add_argument("--write", action="store_true", help=f"add the run to its section in {DOC.name}")
     args = parser.parse_args(argv)
     if args.seconds <= 0:
         parser.error("--seconds must be positive")

@@ -1,7 +1,7 @@
 """Wait-estimate accuracy on simulated counter days: Skranke's estimate beside the naive one, per queue.
 
     .venv/bin/python bench/estimate.py            # 28 days of the demo municipality, the demo's seed
-    .venv/bin/python bench/estimate.py --write    # and replace its section in docs/benchmarks.md
+    .venv/bin/python bench/estimate.py --write    # and add the run to docs/benchmarks.md
     .venv/bin/python bench/estimate.py --days 7 --seed 3
 
 Setup: a fresh SQLite database in a temporary directory; migrate, the
@@ -150,7 +150,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--days", type=int, default=DEMO_DAYS, help=f"simulated days (default {DEMO_DAYS})")
     parser.add_argument("--seed", type=int, default=DEMO_SEED, help=f"the simulator's seed (default {DEMO_SEED})")
-    parser.add_argument("--write", action="store_true", help=f"replace the section in {DOC.relative_to(ROOT)}")
+    parser.add_argument("--write", action="store_true", help=f"add the run to its section in {DOC.name}")
     args = parser.parse_args(argv)
     if not 1 <= args.days <= 366:
         parser.error("--days must be between 1 and 366")

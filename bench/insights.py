@@ -935,7 +935,7 @@ INTRO = f"""{HEADING}
 
 ```sh
 .venv/bin/python bench/insights.py                   # load the data (a few minutes), measure
-.venv/bin/python bench/insights.py --keep --write    # reuse the loaded data, measure, replace this section
+.venv/bin/python bench/insights.py --keep --write    # reuse the loaded data, measure, add the run here
 .venv/bin/python bench/insights.py --contacts 100000 --requests 5 --skip-baseline   # a quick look
 ```
 
@@ -1004,7 +1004,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--skip-baseline", action="store_true", help=f"leave out the {BASELINE_COMMIT} and {ACCURACY_BASELINE} code"
     )
-    parser.add_argument("--write", action="store_true", help=f"replace the section in {DOC.relative_to(ROOT)}")
+    parser.add_argument("--write", action="store_true", help=f"add the run to its section in {DOC.name}")
     args = parser.parse_args(argv)
     if args.contacts < 1000 or args.requests < 1 or args.warmup < 0 or args.parts < 1 or args.baseline_calls < 1:
         parser.error("--contacts needs at least 1000; --requests, --parts and --baseline-calls at least 1")

@@ -1,7 +1,7 @@
 """Walk-in counter day on PostgreSQL: issue → call → finish cycles, the raw commit rate, the kiosk over HTTP.
 
     .venv/bin/python bench/walkin.py                      # all three parts, 10 s per round
-    .venv/bin/python bench/walkin.py --write              # and replace its section in docs/benchmarks.md
+    .venv/bin/python bench/walkin.py --write              # and add the run to docs/benchmarks.md
     .venv/bin/python bench/walkin.py --seconds 3 --workers 1,4 --skip-http   # a quick look
 
 Setup: drops and creates the database skranke_bench on 127.0.0.1:5432 (user
@@ -965,7 +965,7 @@ INTRO = f"""{HEADING}
 
 ```sh
 make bench                                        # all benchmarks
-.venv/bin/python bench/walkin.py --write          # this one, and replace this section
+.venv/bin/python bench/walkin.py --write          # this one, and add the run here
 .venv/bin/python bench/walkin.py --seconds 3 --workers 1,4 --skip-http   # a quick look
 ```
 
@@ -1039,7 +1039,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", default="1,4,16", help="worker process counts, comma-separated")
     parser.add_argument("--repeat", type=int, default=3, help="repetitions of every round; the median is reported")
     parser.add_argument("--skip-http", action="store_true", help="leave out the kiosk over HTTP")
-    parser.add_argument("--write", action="store_true", help=f"replace the section in {DOC.relative_to(ROOT)}")
+    parser.add_argument("--write", action="store_true", help=f"add the run to its section in {DOC.name}")
     args = parser.parse_args(argv)
     try:
         counts = [int(n) for n in args.workers.split(",") if n.strip()]
