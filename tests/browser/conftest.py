@@ -11,6 +11,7 @@ import os
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from skranke.insights.simulation import simulate
 from skranke.organisation.demo import DEMO_CODE, DEMO_PASSWORD
@@ -98,13 +99,27 @@ def screenshot(page, name: str) -> Path:
     return path
 
 
-def log_in(page, base_url: str, username: str) -> None:
-    """Sign in as a demo user (password DEMO_PASSWORD) on the login page."""
+def log_in(page, base_url: str, username: str, *, check: bool = False) -> None:
+    """Sign in as a demo user (password DEMO_PASSWORD) on the login page; `check`: axe on the login page and after."""
     page.goto(f"{base_url}/login/")
+    if check:
+        assert_accessible(page)
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", DEMO_PASSWORD)
     page.click("form:has(input[name=username]) button[type=submit]")
     page.wait_for_load_state("load")
+    if check:
+        assert_accessible(page)
+
+
+def log_in_at(new_page, base_url: str, username: str, counter, *, check: bool = False):
+    """A new page, signed in as `username` and standing at `counter`: the counter screen."""
+    page = new_page()
+    log_in(page, base_url, username, check=check)
+    page.select_option("select[name=counter]", str(counter.pk))
+    page.click("form[action$='/skranke/'] button[type=submit]:not([name=leave])")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Betjening")
+    return page
 
 
 def open_all_day(site) -> None:

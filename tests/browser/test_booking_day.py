@@ -11,8 +11,7 @@ from skranke.bookings.models import Appointment, BookableService, BookingSetup, 
 from skranke.organisation.demo import DEMO_CODE
 from skranke.organisation.models import Area, Counter, Site
 from skranke.queues.models import Channel, Ticket
-from tests.browser.conftest import assert_accessible, open_all_day, screenshot
-from tests.browser.test_walkin_morning import _log_in
+from tests.browser.conftest import assert_accessible, log_in_at, open_all_day, screenshot
 from tests.conftest import demo_municipality
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -117,7 +116,7 @@ def test_book_cancel_book_again_check_in_and_be_called_first(booking_site, live_
     assert appointment.ticket.issued_at > walk_in.issued_at
 
     # The Borgerservice officer calls next: the appointment, not the earlier walk-in.
-    birgit = _log_in(new_page, live_server, "birgit", Counter.objects.get(site=site, name="Skranke 3"))
+    birgit = log_in_at(new_page, live_server.url, "birgit", Counter.objects.get(site=site, name="Skranke 3"))
     birgit.get_by_role("button", name="Kald næste").click()
     expect(birgit.locator(".counter-ticket-number")).to_contain_text(appointment.ticket.label)
 

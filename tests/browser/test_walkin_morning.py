@@ -7,11 +7,11 @@ from playwright.sync_api import expect
 
 from skranke.catalogue.services import catalogue_load
 from skranke.contacts.models import Contact, Outcome
-from skranke.organisation.demo import DEMO_CODE, DEMO_PASSWORD, demo_load
+from skranke.organisation.demo import DEMO_CODE, demo_load
 from skranke.organisation.models import Area, Counter, Municipality, Site
 from skranke.queues.demo import demo_queues
 from skranke.queues.models import Status, Ticket
-from tests.browser.conftest import assert_accessible, open_all_day, screenshot
+from tests.browser.conftest import assert_accessible, log_in_at, open_all_day, screenshot
 from tests.conftest import ensure_municipalities
 
 # Transactional: the live server runs in another thread.
@@ -30,22 +30,6 @@ def morning(transactional_db):
     # A second Borgerservice counter, so the librarian and the officer can stand side by side.
     Counter.objects.create(site=site, name="Skranke 4", area=Area.CITIZEN_SERVICE)
     return site
-
-
-def _log_in(new_page, live_server, username: str, counter: Counter, *, check: bool = False):
-    page = new_page()
-    page.goto(f"{live_server.url}/login/")
-    if check:
-        assert_accessible(page)
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", DEMO_PASSWORD)
-    page.click("form:has(input[name=username]) button[type=submit]")
-    if check:
-        assert_accessible(page)
-    page.select_option("select[name=counter]", str(counter.pk))
-    page.click("form[action$='/skranke/'] button[type=submit]:not([name=leave])")
-    expect(page.get_by_role("heading", level=1)).to_contain_text("Betjening")
-    return page
 
 
 def _take(page, live_server, site, text: str, button: str) -> str:
@@ -101,19 +85,19 @@ def test_a_morning_at_the_combined_site(morning, live_server, new_page):
     expect(kiosk.locator(".ticket-number")).to_contain_text("L 001")
 
     # A library employee at a Borgerservice counter: call next skips the passport she may not handle.
-    lise = _log_in(new_page, live_server, "lise", Counter.objects.get(site=site, name="Skranke 4"), check=True)
+    lise = log_in_at(new_page, live_server.url, "lise", Counter.objects.get(site=site, name="Skranke 4"), check=True)
     lise.get_by_role("button", name="Kald næste").click()
     expect(lise.locator(".counter-ticket-number")).to_contain_text("B 002")
     assert Ticket.objects.get(pk=passport.pk).status == Status.WAITING
 
     # The Borgerservice officer calls the passport ticket.
-    birgit = _log_in(new_page, live_server, "birgit", Counter.objects.get(site=site, name="Skranke 3"))
+    birgit = log_in_at(new_page, live_server.url, "birgit", Counter.objects.get(site=site, name="Skranke 3"))
     birgit.get_by_role("button", name="Kald næste").click()
     expect(birgit.locator(".counter-ticket-number")).to_contain_text("B 001")
     expect(birgit.locator(".guidance-panel")).to_contain_text("Borgeren skal medbringe")
 
     # A librarian at a library counter calls the book return.
-    jonas = _log_in(new_page, live_server, "jonas", Counter.objects.get(site=site, name="Skranke 1"))
+    jonas = log_in_at(new_page, live_server.url, "jonas", Counter.objects.get(site=site, name="Skranke 1"))
     jonas.get_by_role("button", name="Kald næste").click()
     expect(jonas.locator(".counter-ticket-number")).to_contain_text("L 001")
 

@@ -241,7 +241,7 @@ def test_the_service_times_count_each_contacts_services_once_not_in_a_subquery_p
         for n, c in enumerate(contacts)
         for s in ([passport, mitid] if n % 2 else [passport])
     )
-    midnight = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
+    midnight = now.replace(hour=0)
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE contacts_contact")
         cursor.execute("ANALYZE contacts_contactservice")

@@ -347,7 +347,7 @@ def _times_sql(services: int | None) -> str:
     """Per service: the contacts today and their mean share of time, the same over the whole window."""
     contact, line = Contact, ContactService
     at, seconds = f"c.{column(contact, 'finished_at')}", f"c.{column(contact, 'service_seconds')}"
-    of_contact = f"{column(line, 'contact')}"
+    of_contact = column(line, "contact")
     only = f"WHERE l.{column(line, 'service')} IN ({placeholders(services)}) " if services else ""
     return (
         f"WITH c AS (SELECT c.{column(contact, 'id')} AS id, MAX(CASE WHEN {at} >= %s THEN 1 ELSE 0 END) AS today, "
@@ -374,24 +374,23 @@ def service_seconds(*, site, services: set[int] | None, now: dt.datetime) -> tup
     compiler; at 10,000 contacts in 30 days it took 40–135 ms, and the phone
     page asks it on every poll.
     """
+    if services is not None and not services:
+        return {}, {}
     midnight = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
     ops = connection.ops
     chosen = sorted(services) if services else []
     with connection.cursor() as cursor:
-        if services is not None and not services:
-            rows = []
-        else:
-            cursor.execute(
-                _times_sql(len(chosen) or None),
-                [
-                    ops.adapt_datetimefield_value(midnight),
-                    site.pk,
-                    ops.adapt_datetimefield_value(now - HISTORY),
-                    ops.adapt_datetimefield_value(now),
-                    *chosen,
-                ],
-            )
-            rows = cursor.fetchall()
+        cursor.execute(
+            _times_sql(len(chosen) or None),
+            [
+                ops.adapt_datetimefield_value(midnight),
+                site.pk,
+                ops.adapt_datetimefield_value(now - HISTORY),
+                ops.adapt_datetimefield_value(now),
+                *chosen,
+            ],
+        )
+        rows = cursor.fetchall()
     seconds: dict[int, float] = {}
     basis: dict[int, Basis] = {}
     for service_id, today_count, today_mean, month_count, month_mean in rows:
