@@ -553,3 +553,57 @@ def test_a_library_word_counts_against_an_authority_match_only_as_a_name_or_sear
     # A word of the library's example phrasings is no such sign.
     result = Matcher(services, tuning).match("blanket til pasansøgning ved toilettet")
     assert result.reason == "clear" and result.matches[0].service == "passport-application"
+
+
+# -- 2026-12-04: lacking and not wanting a thing, and the library's word among equals ------
+
+
+@pytest.mark.parametrize(
+    ("text", "written"),
+    [
+        ("Jeg har ikke MitID", "jeg mangler mitid"),
+        ("har jeg ikke mitid", "mangler mitid"),
+        ("jeg har aldrig haft mitid", "jeg mangler mitid"),
+        ("fordi jeg ikke har et pas", "fordi jeg mangler et pas"),
+        ("ingen mitid", "mangler mitid"),
+        ("I don’t have MitID", "i mangler mitid"),
+        ("we haven't got a card", "we mangler a card"),
+        ("jeg vil ikke have digital post", "jeg fravælge digital post"),
+        ("I don't want digital post", "i fravælge digital post"),
+        ("jeg kan ikke logge på mitid", "jeg kan ikke logge på mitid"),
+    ],
+)
+def test_lacking_and_not_wanting_are_written_as_one_word_each(text, written):
+    from skranke.triage.text import lacking, normalise, refusing
+
+    assert refusing(lacking(normalise(text)[0])) == written
+
+
+def test_not_having_a_thing_asks_for_it_and_not_for_help_with_it(matcher):
+    # "har" and "ikke" are stop words: without the rule both read as "mitid", and help goes first.
+    before = Matcher(matcher.services, Tuning(lacking=False))
+    assert before.match("jeg har ikke mitid").matches[0].service == "mitid-help"
+    for text in ("jeg har ikke mitid", "I don't have MitID", "jeg har aldrig haft mitid"):
+        result = matcher.match(text)
+        assert result.reason == "clear" and result.matches[0].service == "mitid-issuance", text
+        assert "mangler" in result.matches[0].words
+    assert first(matcher, "jeg kan ikke logge på mitid") == "mitid-help"
+
+
+def test_not_wanting_digital_post_asks_for_the_exemption(matcher):
+    for text in ("vil ikke have digital post", "jeg ønsker ikke digital post", "I don't want Digital Post"):
+        result = matcher.match(text)
+        assert "digital-post-exemption" in [m.service for m in result.needs], text
+        assert "fravælge" in next(m for m in result.matches if m.service == "digital-post-exemption").words
+
+
+def test_the_librarys_own_word_among_equally_good_services_of_several_kinds_offers_the_library_first(matcher):
+    text = "photocopy of my health card please"
+    # "health card" fits the health card, the temporary one and the blue EU card equally well.
+    before = Matcher(matcher.services, Tuning(exclusive_tie=False)).match(text)
+    assert before.ask_staff and before.reason == "weak"
+    result = matcher.match(text)
+    assert result.reason == "choose" and not result.ask_staff
+    assert result.matches[0].service == "printing-scanning-copying"
+    assert result.matches[1].kind == AUTHORITY
+    assert matcher.match("health card").ask_staff  # without the library's word it still asks

@@ -28,7 +28,7 @@ from typing import NamedTuple
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-from .text import fold, normalise, term, words
+from .text import fold, lacking, normalise, refusing, term, words
 
 AUTHORITY = "AUTHORITY"
 GUIDANCE = "GUIDANCE"
@@ -109,6 +109,9 @@ class Tuning:
     exclusive: float = 2.5  # AUTHORITY is not clear with a word only LIBRARY services have at this weight (0: off)
     exclusive_choose: bool = True  # ... and then the library service with that word is offered beside it
     exclusive_first: bool = True  # in a choice between kinds, the library service with such a word goes first
+    exclusive_tie: bool = True  # ... and also when the words fit services of several kinds equally well
+    lacking: bool = True  # "har ikke", "ingen", "don't have" read as the word "mangler" (text.lacking)
+    refusing: bool = True  # "vil ikke have", "don't want" read as the word "fravælge" (text.refusing)
     limit: int = 5
 
 
@@ -186,7 +189,7 @@ class Matcher:
                 (t.event_weight, 0.0, s.events),
             ):
                 for phrase in texts:
-                    found = words(normalise(phrase)[0])
+                    found = words(self._normalise(phrase)[0])
                     decayed = weight / max(1, len(found)) ** decay
                     phrases.append((i, decayed, found))
                     for w in found:
@@ -225,7 +228,7 @@ class Matcher:
             described: dict[str, dict[int, float]] = defaultdict(dict)
             for i, s in enumerate(self.services):
                 for phrase in s.descriptions:
-                    for w in words(normalise(phrase)[0]):
+                    for w in words(self._normalise(phrase)[0]):
                         tm = term(w)
                         if not (t.description_fallback and tm in self._indexed):
                             described[tm][i] = t.description_weight
@@ -243,6 +246,14 @@ class Matcher:
             if all(self.services[i].kind == LIBRARY for i, _ in p)
         }
         self._bigrams = {pair: tuple(sorted(owners)) for pair, owners in bigrams.items()}
+
+    def _normalise(self, text: str) -> tuple[str, bool]:
+        normalised, truncated = normalise(text)
+        if self.tuning.lacking:
+            normalised = lacking(normalised)
+        if self.tuning.refusing:
+            normalised = refusing(normalised)
+        return normalised, truncated
 
     def _known(self, part: str) -> str | None:
         """The catalogue term for a folded word or compound part, if the catalogue knows it."""
@@ -434,6 +445,11 @@ class Matcher:
             if quality >= 1.0 and self._library_only.get(tm, 0.0) >= t.exclusive
         )
 
+    def _library_choice(self, ranked: list[_Scored], resolved: list[_Resolved]) -> _Scored | None:
+        """The best library service that has one of the library's own words the citizen wrote, if any."""
+        own = self._library_words(resolved)
+        return next((x for x in ranked if self.services[x.index].kind == LIBRARY and x.terms & own), None)
+
     def _as_match(self, scored: _Scored) -> Match:
         s = self.services[scored.index]
         return Match(service=s.key, kind=s.kind, score=self._confidence(scored.raw), words=scored.words)
@@ -442,7 +458,7 @@ class Matcher:
 
     def match(self, text: str) -> Result:
         t = self.tuning
-        normalised, truncated = normalise(text)
+        normalised, truncated = self._normalise(text)
         original = text if isinstance(text, str) else ""
         segments: list[list[_Resolved]] = []
         count = 0
@@ -499,8 +515,14 @@ class Matcher:
             return answer(ranked, ask=True, reason=REASON_WEAK)
         tied = [x for x in ranked[:4] if x.raw >= t.tie * best.raw]
         if len(tied) >= 3 and len({self.services[x.index].kind for x in tied}) > 1:
-            # The words fit several services of different kinds equally well ("hjælp").
-            return answer(ranked, ask=True, reason=REASON_WEAK)
+            # The words fit several services of different kinds equally well ("hjælp"), unless
+            # the library's own word says what to do with them ("photocopy of my health card").
+            library = self._library_choice(ranked, everything) if t.exclusive_tie else None
+            if library is None:
+                return answer(ranked, ask=True, reason=REASON_WEAK)
+            other = next(x for x in tied if self.services[x.index].kind != LIBRARY)
+            rest = [x for x in ranked if x.index not in (library.index, other.index)]
+            return answer([library, other, *rest], [library, other], choose=True, reason=REASON_CHOOSE)
         second = ranked[1] if len(ranked) > 1 else None
         clear = self._clear(ranked, everything)
         if second is not None and self.services[second.index].kind != kind and second.raw >= t.close * best.raw:
@@ -516,8 +538,7 @@ class Matcher:
                 ranked[0], ranked[1] = second, best
             return answer(ranked, ranked[:2], choose=True, reason=REASON_CHOOSE)
         if kind == AUTHORITY and not clear:
-            own = self._library_words(everything) if t.exclusive_choose else frozenset()
-            library = next((x for x in ranked if self.services[x.index].kind == LIBRARY and x.terms & own), None)
+            library = self._library_choice(ranked, everything) if t.exclusive_choose else None
             if library is not None:
                 # The library's own word names what to do with the authority's thing ("kopiere min
                 # vielsesattest"): the library service first, the authority service as the other choice.

@@ -20,6 +20,24 @@ MAX_CHARS = 500
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 # "e-bøger", "e boks" and "c/o" are one word each, however they are typed.
 _JOINED = ((re.compile(r"\bc\s*/\s*o\b"), "co"), (re.compile(r"\be[-\s]+(?=[^\W\d_]{2})"), "e"))
+# "Har ikke" is a need of its own: "jeg har ikke mitid" asks for one, "jeg kan ikke logge på mitid"
+# for help with it. Both words are stop words, so without this the two read alike. Said in any of
+# these ways, the lack becomes the word "mangler", as a citizen may also write it; the catalogue's
+# own phrases ("har ikke mitid", "ingen mitid", "don't have MitID") are read the same way.
+LACKING = "mangler"
+_APOSTROPHE = "['\u2019]"
+_LACKING = re.compile(
+    r"\b(?:har|have|haft)\s+(?:[^\W\d_]+\s+)?(?:ikke|aldrig|ingen)(?:\s+(?:haft|fået))?\b"
+    r"|\bikke\s+har\b|\bingen\b"
+    rf"|\b(?:don{_APOSTROPHE}?t|do\s+not|doesn{_APOSTROPHE}?t|does\s+not|didn{_APOSTROPHE}?t|did\s+not)\s+have\b"
+    rf"|\bhaven{_APOSTROPHE}?t(?:\s+got)?\b|\bha(?:ve|s)\s+no\b"
+)
+# Not wanting a thing is a need of its own too: "vil ikke have digital post" asks to be exempted.
+REFUSING = "fravælge"
+_REFUSING = re.compile(
+    r"\b(?:vil|ønsker|gider)\s+(?:[^\W\d_]+\s+)?(?:ikke|slet\s+ikke)(?:\s+(?:have|modtage|bruge))?\b"
+    rf"|\b(?:don{_APOSTROPHE}?t|do\s+not|doesn{_APOSTROPHE}?t|does\s+not)\s+(?:want|wish)(?:\s+to\s+(?:have|get|receive|use))?\b"
+)
 _FOLD = str.maketrans({"æ": "ae", "ø": "oe", "å": "aa", "ä": "ae", "ö": "oe", "ü": "ue", "é": "e", "è": "e"})
 
 # Words that say nothing about which service a citizen needs (Danish and English).
@@ -241,6 +259,16 @@ def normalise(text: str) -> tuple[str, bool]:
     for pattern, replacement in _JOINED:
         text = pattern.sub(replacement, text)
     return " ".join(text.split()), truncated
+
+
+def lacking(text: str) -> str:
+    """Normalised text with every way of saying "have not" written as the one word "mangler"."""
+    return _LACKING.sub(LACKING, text)
+
+
+def refusing(text: str) -> str:
+    """Normalised text with every way of saying "do not want" written as the one word "fravælge"."""
+    return _REFUSING.sub(REFUSING, text)
 
 
 def words(text: str) -> list[str]:
