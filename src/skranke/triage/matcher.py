@@ -41,6 +41,10 @@ GENERAL = "general-guidance"
 # Where one need ends and the next begins: "nyt pas og nyt sygesikringskort".
 _SEPARATORS = re.compile(r"\s*(?:[,;+&/]|\.\s|\b(?:og|samt|plus|and|også|og så|derudover)\b)\s*")
 
+# Past tense and participle endings the stemmer leaves on some words ("flyttede", "lånte", "stjålne").
+_ENDINGS = ("ede", "ende", "te", "de", "ne")
+_VOWELS = frozenset("aeiouyæøå")
+
 # The longest input considered, in words, after stop words are gone.
 MAX_WORDS = 60
 
@@ -110,6 +114,7 @@ class Tuning:
     exclusive_choose: bool = True  # ... and then the library service with that word is offered beside it
     exclusive_first: bool = True  # in a choice between kinds, the library service with such a word goes first
     exclusive_tie: bool = True  # ... and also when the words fit services of several kinds equally well
+    inflections: bool = True  # a past tense the stemmer leaves whole is tried without its ending
     lacking: bool = True  # "har ikke", "ingen", "don't have" read as the word "mangler" (text.lacking)
     refusing: bool = True  # "vil ikke have", "don't want" read as the word "fravælge" (text.refusing)
     limit: int = 5
@@ -325,6 +330,8 @@ class Matcher:
             terms = ((tm, 1.0),)
         elif folded in self._surface:
             terms = ((self._surface[folded], 1.0),)
+        elif t.inflections and (inflected := self._inflected(word)) is not None:
+            terms = ((inflected, 1.0),)
         else:
             parts = self._split(folded)
             if parts:
@@ -348,6 +355,26 @@ class Matcher:
             self._cache.clear()
         self._cache[word] = resolved
         return resolved
+
+    def _inflected(self, word: str) -> str | None:
+        """The catalogue term of a past tense or participle the stemmer leaves whole.
+
+        The Danish Snowball stemmer keeps "-ed" of "flyttede", "mistede" and
+        "printede" ("flytted"), so those miss "flytte", "mistet" and "printe";
+        without the ending, and with a doubled consonant made single, they meet.
+        """
+        for ending in _ENDINGS:
+            stem = word[: -len(ending)]
+            if not word.endswith(ending) or len(stem) < 3:
+                continue
+            candidates = [stem]
+            if stem[-1] == stem[-2] and stem[-1] not in _VOWELS:
+                candidates.append(stem[:-1])  # flytt-ede → flyt
+            for candidate in candidates:
+                tm = term(candidate)
+                if tm in self._indexed:
+                    return tm
+        return None
 
     def _joined(self, found: list[str]) -> list[str]:
         """Two words that the catalogue writes as one: "fuld magt" → "fuldmagt", "høre apparat"."""
