@@ -533,7 +533,8 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     cases = [c for c in everything if args.part in ("all", c.part)]
     catalogue_phrases = {" ".join(_plain_tokens(p)) for s in services for p in _catalogue_phrases(s)}
-    verbatim = sum(" ".join(_plain_tokens(c.text)) in catalogue_phrases for c in cases)
+    worded = [c for c in cases if " ".join(_plain_tokens(c.text)) not in catalogue_phrases]
+    verbatim = len(cases) - len(worded)
 
     tuning = Tuning(**base)
     matcher = Matcher(services, tuning)
@@ -570,8 +571,15 @@ def main(argv: list[str] | None = None) -> int:
             f"| {s.authority_first:.1%} | {p50:.0f} | {p99:.0f} | {cold99:.0f} | {built:.1f} |"
         )
     lead = results["Skranke"].top1 - results["BM25 (rank-bm25)"].top1
+    # BM25 finds a phrasing that is word for word a catalogue phrase as well as anything does:
+    # the lead on the others is how much the Danish handling adds to the citizens' own words.
+    (skranke, _), (bm25, _) = contenders["Skranke"], contenders["BM25 (rank-bm25)"]
+    own = score(worded, skranke, kinds).top1 - score(worded, bm25, kinds).top1 if worded else 0.0
     print()
-    print(f"Skranke top-1 over plain BM25: {lead * 100:+.1f} points")
+    print(
+        f"Skranke top-1 over plain BM25: {lead * 100:+.1f} points "
+        f"({own * 100:+.1f} on the {len(worded)} phrasings that are not word for word a catalogue phrase)"
+    )
     if args.misses:
         print()
         for case, answer in results["Skranke"].misses:
