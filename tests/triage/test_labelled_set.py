@@ -1,7 +1,7 @@
 """The phrasings bench/triage.py measures on: well formed, spread over every service, split.
 
-triage-labelled.tsv holds the tuning and the reported part; triage-tuning-2.tsv,
--3.tsv and -4.tsv a second, third and fourth independent set of tuning phrasings only.
+triage-labelled.tsv holds the tuning and the reported part; triage-tuning-2.tsv
+to -5.tsv four more independent sets of tuning phrasings only.
 """
 
 import re
@@ -16,6 +16,7 @@ LABELLED = Path(__file__).resolve().parents[2] / "bench" / "data" / "triage-labe
 TUNING_2 = LABELLED.with_name("triage-tuning-2.tsv")
 TUNING_3 = LABELLED.with_name("triage-tuning-3.tsv")
 TUNING_4 = LABELLED.with_name("triage-tuning-4.tsv")
+TUNING_5 = LABELLED.with_name("triage-tuning-5.tsv")
 
 
 def rows(path=LABELLED):
@@ -54,8 +55,8 @@ def test_every_service_has_phrasings_in_both_parts():
 @pytest.mark.parametrize(
     ("path", "least", "every_service"),
     # The fourth set lost its short keywords, "høreapparatbatterier" among them, as phrasings earlier files had.
-    [(TUNING_2, 300, True), (TUNING_3, 300, True), (TUNING_4, 250, False)],
-    ids=["tune-2", "tune-3", "tune-4"],
+    [(TUNING_2, 300, True), (TUNING_3, 300, True), (TUNING_4, 250, False), (TUNING_5, 300, True)],
+    ids=["tune-2", "tune-3", "tune-4", "tune-5"],
 )
 def test_the_extra_tuning_sets_are_tuning_only_and_cover_every_service(path, least, every_service):
     keys = {s.key for s in read_catalogue().services} | {"ask-staff"}
@@ -79,8 +80,13 @@ def plain(text):
 
 @pytest.mark.parametrize(
     ("path", "earlier"),
-    [(TUNING_2, []), (TUNING_3, [TUNING_2]), (TUNING_4, [TUNING_2, TUNING_3])],
-    ids=["tune-2", "tune-3", "tune-4"],
+    [
+        (TUNING_2, []),
+        (TUNING_3, [TUNING_2]),
+        (TUNING_4, [TUNING_2, TUNING_3]),
+        (TUNING_5, [TUNING_2, TUNING_3, TUNING_4]),
+    ],
+    ids=["tune-2", "tune-3", "tune-4", "tune-5"],
 )
 def test_no_phrasing_of_an_extra_tuning_set_is_in_the_labelled_set_or_an_earlier_one(path, earlier):
     # Tuning on a phrasing that is also in the reported part would be tuning on the reported part.

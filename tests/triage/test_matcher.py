@@ -645,3 +645,15 @@ def test_words_added_to_the_catalogue_in_2026_12_4_reach_their_service(matcher, 
         assert matcher.match(text).ask_staff
     else:
         assert first(matcher, text) == service
+
+
+def test_with_several_needs_what_the_citizen_asks_for_goes_before_what_they_tell(matcher):
+    text = "Jeg er lige flyttet til kommunen fra Horsens, skal jeg oprettes som låner igen"
+    before = Matcher(matcher.services, Tuning(asking_first=1.01)).match(text)
+    assert [m.service for m in before.needs] == ["address-change", "library-card"]
+    result = matcher.match(text)
+    assert result.reason == "several"
+    assert [m.service for m in result.needs] == ["library-card", "address-change"]
+    # Both parts ask, or neither: the order the citizen named them.
+    needs = matcher.match("nyt pas og nyt sundhedskort").needs
+    assert [m.service for m in needs] == ["passport-application", "health-card"]

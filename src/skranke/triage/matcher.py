@@ -45,6 +45,14 @@ _SEPARATORS = re.compile(r"\s*(?:[,;+&/]|\.\s|\b(?:og|samt|plus|and|også|og så
 _ENDINGS = ("ede", "ende", "te", "de", "ne")
 _VOWELS = frozenset("aeiouyæøå")
 
+# A part of the sentence in which the citizen asks or wants something (not only tells about themselves).
+_ASKING = re.compile(
+    r"\?|\b(?:skal|kan|må|vil|bør|skulle|kunne|gider)\s+(?:jeg|vi|i|man|du|han|hun|de)\b"
+    r"|\b(?:hvordan|hvor|hvad|hvornår|hvem|hvilken|hvilke)\b|\bvil\s+gerne\b|\bgerne\s+ha(?:ve)?\b"
+    r"|\b(?:can|could|may|should|do|does|will|would)\s+(?:i|we|you|he|she|they)\b"
+    r"|\b(?:how|where|what|when)\b|\b(?:want|need|would\s+like)\s+to\b"
+)
+
 # The longest input considered, in words, after stop words are gone.
 MAX_WORDS = 60
 
@@ -117,6 +125,7 @@ class Tuning:
     inflections: bool = True  # a past tense the stemmer leaves whole is tried without its ending
     lacking: bool = True  # "har ikke", "ingen", "don't have" read as the word "mangler" (text.lacking)
     refusing: bool = True  # "vil ikke have", "don't want" read as the word "fravælge" (text.refusing)
+    asking_first: float = 0.7  # with several needs, a part that asks for something goes first from this score (>1: off)
     limit: int = 5
 
 
@@ -488,6 +497,7 @@ class Matcher:
         normalised, truncated = self._normalise(text)
         original = text if isinstance(text, str) else ""
         segments: list[list[_Resolved]] = []
+        asking: list[bool] = []  # per segment: the citizen asks or wants something in it
         count = 0
         for piece in _SEPARATORS.split(normalised):
             found = self._joined(words(piece)[: max(0, MAX_WORDS - count)])
@@ -495,6 +505,7 @@ class Matcher:
             resolved = [self._resolve(w) for w in found]
             if resolved:
                 segments.append(resolved)
+                asking.append(bool(_ASKING.search(piece)))
         everything = [r for segment in segments for r in segment]
         unknown = tuple(dict.fromkeys(r.word for r in everything if not r.known))
 
@@ -520,7 +531,12 @@ class Matcher:
         if not ranked:
             return answer([], ask=True, reason=REASON_UNKNOWN)
 
-        needs = self._needs(segments, ranked[0]) if len(segments) > 1 else []
+        found = self._needs(segments, ranked[0]) if len(segments) > 1 else []
+        if t.asking_first <= 1:
+            # "Jeg er lige flyttet hertil, skal jeg oprettes som låner igen?": what the citizen asks for
+            # goes before what the sentence tells about them; otherwise the order they named them.
+            found.sort(key=lambda need: not (asking[need[0]] and self._confidence(need[1].raw) >= t.asking_first))
+        needs = [need for _, need in found]
         if len(needs) > 1:
             chosen = {n.index for n in needs}
             return answer(needs + [x for x in ranked if x.index not in chosen], needs, reason=REASON_SEVERAL)
@@ -574,16 +590,16 @@ class Matcher:
             return answer(ranked, ask=True, reason=REASON_UNCLEAR_AUTHORITY)
         return answer(ranked, [best], reason=REASON_CLEAR)
 
-    def _needs(self, segments: list[list[_Resolved]], overall: _Scored) -> list[_Scored]:
-        """One need per part of the sentence that names a service of its own.
+    def _needs(self, segments: list[list[_Resolved]], overall: _Scored) -> list[tuple[int, _Scored]]:
+        """One need per part of the sentence that names a service of its own, with the part's place.
 
         A part counts as a need of its own only when its best service fits it
         clearly and the best service for the whole sentence does not also
         explain it ("navne- og adressebeskyttelse" is one need, not two).
         """
         t = self.tuning
-        needs: list[_Scored] = []
-        for segment in segments:
+        needs: list[tuple[int, _Scored]] = []
+        for place, segment in enumerate(segments):
             ranked = self._ranked(segment)
             if not ranked:
                 continue
@@ -599,6 +615,6 @@ class Matcher:
                 explained = next((x.raw for x in ranked if x.index == overall.index), 0.0)
                 if explained >= t.separate * top.raw:
                     top = next(x for x in ranked if x.index == overall.index)
-            if all(n.index != top.index for n in needs):
-                needs.append(top)
+            if all(n.index != top.index for _, n in needs):
+                needs.append((place, top))
         return needs
