@@ -3,9 +3,10 @@
 import pytest
 from django.urls import reverse
 
-from skranke.organisation.models import OpeningHours
+from skranke.organisation.models import OpeningHours, Site
 from skranke.queues.models import Status, Ticket
 from skranke.queues.services import ticket_call_next, ticket_issue
+from tests.conftest import demo_municipality
 from tests.factories import AuthorisationFactory, ServiceOverrideFactory, SiteFactory
 
 
@@ -174,3 +175,23 @@ def test_the_board_shows_calls_in_the_column_of_their_area(
     assert "B 001" not in library_column
     assert "1 venter" in library_column  # L 001 is still waiting
     assert "Nyt kald" in citizen_column
+
+
+@pytest.mark.parametrize(
+    ("text", "several"),
+    [
+        ("digtal post", False),  # help with Digital Post or the exemption: the citizen chooses one
+        ("photocopy of my health card please", False),
+        ("nyt pas og nyt sundhedskort", True),
+    ],
+)
+def test_a_choice_asks_which_fits_and_only_several_needs_take_one_number_for_all(db, client, text, several):
+    municipality = demo_municipality()
+    site = Site.objects.filter(municipality=municipality, name__icontains="bibliotek").order_by("pk").first()
+    response = client.post(
+        reverse("web:kiosk_suggest", kwargs={"site_id": site.pk}), {"text": text}, HTTP_HX_REQUEST="true"
+    )
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert ("Du skal have hjælp til flere ting" in page) is several
+    assert ("Hvad passer bedst?" in page) is not several
