@@ -11,7 +11,7 @@ import pytest
 from skranke.catalogue.loader import read_catalogue
 from skranke.catalogue.triage import service_texts
 from skranke.triage.matcher import AUTHORITY, LIBRARY, Matcher, ServiceText, Tuning
-from skranke.triage.text import MAX_CHARS, fold
+from skranke.triage.text import MAX_CHARS, fold, lacking, normalise, refusing
 
 
 @pytest.fixture(scope="module")
@@ -574,8 +574,6 @@ def test_a_library_word_counts_against_an_authority_match_only_as_a_name_or_sear
     ],
 )
 def test_lacking_and_not_wanting_are_written_as_one_word_each(text, written):
-    from skranke.triage.text import lacking, normalise, refusing
-
     assert refusing(lacking(normalise(text)[0])) == written
 
 

@@ -96,13 +96,11 @@ def triage_offered(text: str, offered: Collection[str], *, limit: int = 3) -> Of
         return Offered(matches=[], needs=[], choose=False, ask_staff=True)
     result = found.match(text)
     matches = [m for m in result.matches if m.service in offered][:limit]
-    needs = [m.service for m in result.needs if m.service in offered]
+    needs = [m.service for m in result.needs if m.service in offered] if result.several else []
     ask_staff = result.ask_staff or not matches
-    # A choice offers two services, one of which the citizen needs: not two needs to take a number for.
-    several = len(needs) > 1 and not ask_staff and not result.choose
     return Offered(
         matches=[] if ask_staff else matches,
-        needs=needs if several else [],
+        needs=needs if len(needs) > 1 and not ask_staff else [],
         choose=result.choose and not ask_staff,
         ask_staff=ask_staff,
     )

@@ -141,12 +141,17 @@ class Match:
 class Result:
     text: str
     matches: tuple[Match, ...]
-    needs: tuple[Match, ...]  # the needs found, in the order the citizen named them; empty when asking staff
+    needs: tuple[Match, ...]  # the needs found (with `choose`: the two to choose from); empty when asking staff
     ask_staff: bool
     choose: bool  # the best two are close and of different kinds: let the citizen choose
     truncated: bool  # the text was longer than the matcher reads
     reason: str
     unknown: tuple[str, ...] = field(default=())  # words the catalogue does not know
+
+    @property
+    def several(self) -> bool:
+        """Several needs named in one text, each to take a number for (a choice is one need, not two)."""
+        return len(self.needs) > 1 and not self.choose
 
     def as_json(self) -> dict:
         """The stable line format of `skranke triage --json` (other tools read it)."""
@@ -497,7 +502,7 @@ class Matcher:
         normalised, truncated = self._normalise(text)
         original = text if isinstance(text, str) else ""
         segments: list[list[_Resolved]] = []
-        asking: list[bool] = []  # per segment: the citizen asks or wants something in it
+        pieces: list[str] = []  # the text of each segment
         count = 0
         for piece in _SEPARATORS.split(normalised):
             found = self._joined(words(piece)[: max(0, MAX_WORDS - count)])
@@ -505,7 +510,7 @@ class Matcher:
             resolved = [self._resolve(w) for w in found]
             if resolved:
                 segments.append(resolved)
-                asking.append(bool(_ASKING.search(piece)))
+                pieces.append(piece)
         everything = [r for segment in segments for r in segment]
         unknown = tuple(dict.fromkeys(r.word for r in everything if not r.known))
 
@@ -532,10 +537,14 @@ class Matcher:
             return answer([], ask=True, reason=REASON_UNKNOWN)
 
         found = self._needs(segments, ranked[0]) if len(segments) > 1 else []
-        if t.asking_first <= 1:
+        if t.asking_first <= 1 and len(found) > 1:
             # "Jeg er lige flyttet hertil, skal jeg oprettes som låner igen?": what the citizen asks for
             # goes before what the sentence tells about them; otherwise the order they named them.
-            found.sort(key=lambda need: not (asking[need[0]] and self._confidence(need[1].raw) >= t.asking_first))
+            def tells(need: tuple[int, _Scored]) -> bool:
+                place, scored = need
+                return not (self._confidence(scored.raw) >= t.asking_first and _ASKING.search(pieces[place]))
+
+            found.sort(key=tells)
         needs = [need for _, need in found]
         if len(needs) > 1:
             chosen = {n.index for n in needs}

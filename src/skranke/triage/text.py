@@ -26,17 +26,18 @@ _JOINED = ((re.compile(r"\bc\s*/\s*o\b"), "co"), (re.compile(r"\be[-\s]+(?=[^\W\
 # own phrases ("har ikke mitid", "ingen mitid", "don't have MitID") are read the same way.
 LACKING = "mangler"
 _APOSTROPHE = "['\u2019]"
+_DO_NOT = rf"(?:don{_APOSTROPHE}?t|do\s+not|doesn{_APOSTROPHE}?t|does\s+not)"
 _LACKING = re.compile(
     r"\b(?:har|have|haft)\s+(?:[^\W\d_]+\s+)?(?:ikke|aldrig|ingen)(?:\s+(?:haft|fået))?\b"
     r"|\bikke\s+har\b|\bingen\b"
-    rf"|\b(?:don{_APOSTROPHE}?t|do\s+not|doesn{_APOSTROPHE}?t|does\s+not|didn{_APOSTROPHE}?t|did\s+not)\s+have\b"
+    rf"|\b(?:{_DO_NOT}|didn{_APOSTROPHE}?t|did\s+not)\s+have\b"
     rf"|\bhaven{_APOSTROPHE}?t(?:\s+got)?\b|\bha(?:ve|s)\s+no\b"
 )
 # Not wanting a thing is a need of its own too: "vil ikke have digital post" asks to be exempted.
 REFUSING = "fravælge"
 _REFUSING = re.compile(
     r"\b(?:vil|ønsker|gider)\s+(?:[^\W\d_]+\s+)?(?:ikke|slet\s+ikke)(?:\s+(?:have|modtage|bruge))?\b"
-    rf"|\b(?:don{_APOSTROPHE}?t|do\s+not|doesn{_APOSTROPHE}?t|does\s+not)\s+(?:want|wish)(?:\s+to\s+(?:have|get|receive|use))?\b"
+    rf"|\b{_DO_NOT}\s+(?:want|wish)(?:\s+to\s+(?:have|get|receive|use))?\b"
 )
 _FOLD = str.maketrans({"æ": "ae", "ø": "oe", "å": "aa", "ä": "ae", "ö": "oe", "ü": "ue", "é": "e", "è": "e"})
 

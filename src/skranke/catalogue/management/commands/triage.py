@@ -88,7 +88,7 @@ class Command(BaseCommand):
             self.stdout.write("  (Teksten var for lang; kun begyndelsen er læst.)")
         if result.ask_staff:
             self.stdout.write(self.style.WARNING("  → Spørg en medarbejder (almindelig vejledning)."))
-        elif len(result.needs) > 1 and not result.choose:
+        elif result.several:
             self.stdout.write(f"  → {len(result.needs)} behov: " + ", ".join(n.service for n in result.needs))
         elif result.choose:
             self.stdout.write("  → Lad borgeren vælge mellem de to første.")
