@@ -655,3 +655,36 @@ def test_with_several_needs_what_the_citizen_asks_for_goes_before_what_they_tell
     # Both parts ask, or neither: the order the citizen named them.
     needs = matcher.match("nyt pas og nyt sundhedskort").needs
     assert [m.service for m in needs] == ["passport-application", "health-card"]
+
+
+# -- 2026-12-04 (late night): "få", "har ikke kigget", catalogue 2026.12.6 ------------------
+
+
+@pytest.mark.parametrize("text", ["faa mitid", "kan min søn få sit eget MitID"])
+def test_getting_mitid_asks_for_mitid_itself(matcher, text):
+    assert first(matcher, text) == "mitid-issuance"
+
+
+def test_not_having_looked_at_the_post_is_help_with_it_not_the_exemption(matcher):
+    result = matcher.match("jeg har ikke kigget i min digitale post længe, kan I vise mig hvordan")
+    assert result.matches[0].service == "digital-post-help"
+
+
+@pytest.mark.parametrize(
+    ("text", "service"),
+    [
+        ("min ebox virker ikke", "digital-post-help"),
+        ("bib kort til min datter", "library-card"),
+        ("jeg har et gammelt lyserødt kørekort i papir", "driving-licence-renewal"),
+        ("har glemt min oplader her i går", "lost-and-found"),
+        ("har I forslag til en god bog", "reading-advice"),
+        ("hvornår kommer storskrald", None),
+        ("I got a parking ticket", None),
+        ("jeg vil klage over jeres ventetid", None),
+    ],
+)
+def test_words_added_to_the_catalogue_in_2026_12_6_reach_their_service(matcher, text, service):
+    if service is None:
+        assert matcher.match(text).ask_staff, text
+    else:
+        assert first(matcher, text) == service

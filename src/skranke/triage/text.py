@@ -19,7 +19,12 @@ MAX_CHARS = 500
 
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 # "e-bøger", "e boks" and "c/o" are one word each, however they are typed.
-_JOINED = ((re.compile(r"\bc\s*/\s*o\b"), "co"), (re.compile(r"\be[-\s]+(?=[^\W\d_]{2})"), "e"))
+_JOINED = (
+    (re.compile(r"\bc\s*/\s*o\b"), "co"),
+    (re.compile(r"\be[-\s]+(?=[^\W\d_]{2})"), "e"),
+    # "flyttet til dk": the country, not the end of "borger.dk".
+    (re.compile(r"(?<![.\w])dk\b"), "danmark"),
+)
 # "Har ikke" is a need of its own: "jeg har ikke mitid" asks for one, "jeg kan ikke logge på mitid"
 # for help with it. Both words are stop words, so without this the two read alike. Said in any of
 # these ways, the lack becomes the word "mangler", as a citizen may also write it; the catalogue's
@@ -27,8 +32,13 @@ _JOINED = ((re.compile(r"\bc\s*/\s*o\b"), "co"), (re.compile(r"\be[-\s]+(?=[^\W\
 LACKING = "mangler"
 _APOSTROPHE = "['\u2019]"
 _DO_NOT = rf"(?:don{_APOSTROPHE}?t|do\s+not|doesn{_APOSTROPHE}?t|does\s+not)"
+# "Har ikke kigget", "har ikke hørt": not having done a thing is not lacking one.
+_DONE = (
+    r"kigget|hørt|set|læst|åbnet|tjekket|prøvet|gjort|nået|kunnet|brugt|betalt|svaret|ringet|skrevet"
+    r"|logget|været|modtaget|opdaget|forstået"
+)
 _LACKING = re.compile(
-    r"\b(?:har|have|haft)\s+(?:[^\W\d_]+\s+)?(?:ikke|aldrig|ingen)(?:\s+(?:haft|fået))?\b"
+    rf"\b(?:har|have|haft)\s+(?:[^\W\d_]+\s+)?(?:ikke|aldrig|ingen)(?:\s+(?:haft|fået))?\b(?!\s+(?:{_DONE})\b)"
     r"|\bikke\s+har\b|\bingen\b"
     rf"|\b(?:{_DO_NOT}|didn{_APOSTROPHE}?t|did\s+not)\s+have\b"
     rf"|\bhaven{_APOSTROPHE}?t(?:\s+got)?\b|\bha(?:ve|s)\s+no\b"
@@ -97,7 +107,6 @@ STOP_WORDS = frozenset(
         "fordi",
         "fra",
         "from",
-        "få",
         "gerne",
         "get",
         "godt",
@@ -280,10 +289,14 @@ def words(text: str) -> list[str]:
     return [w for w in _WORD.findall(text) if len(w) > 1 and not w.isdigit() and fold(w) not in _FOLDED_STOP_WORDS]
 
 
+# Words the stemmer cuts to another word's stem: "passer" (fits, looks after) is not "pas" (passport).
+_OWN_STEM = {"passer": "passe", "passe": "passe", "passede": "passe"}
+
+
 @lru_cache(maxsize=65536)
 def term(word: str) -> str:
     """The folded Danish stem of one normalised word (cached: the vocabulary is small)."""
-    return fold(_stemmer.stemWord(word))
+    return fold(_OWN_STEM.get(word) or _stemmer.stemWord(word))
 
 
 def prepare(text: str) -> Text:
