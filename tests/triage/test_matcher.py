@@ -688,3 +688,22 @@ def test_words_added_to_the_catalogue_in_2026_12_6_reach_their_service(matcher, 
         assert matcher.match(text).ask_staff, text
     else:
         assert first(matcher, text) == service
+
+
+def test_a_question_mark_ends_one_need_and_the_next_begins(matcher):
+    result = matcher.match("nyt pas? nyt sundhedskort")
+    assert result.reason == "several"
+    assert [m.service for m in result.needs] == ["passport-application", "health-card"]
+
+
+def test_a_part_that_asks_is_a_need_even_with_words_the_catalogue_lacks(matcher):
+    # "sorg" is no catalogue word, so "bøger" alone carried the first part and was no need of its own:
+    # the death told in the second part went first, and the citizen was sent to funeral assistance.
+    text = "Har I bøger om sorg? Min mand er død for nylig"
+    before = Matcher(matcher.services, Tuning(asking_need=False)).match(text)
+    assert before.matches[0].service == "funeral-assistance"
+    result = matcher.match(text)
+    assert result.reason == "several"
+    assert result.needs[0].kind == LIBRARY and result.needs[1].service == "funeral-assistance"
+    # A part that only tells, with one known word among unknown ones, is still no need of its own
+    # (test_a_part_with_one_known_word_among_unknown_ones_is_no_need_of_its_own).

@@ -38,8 +38,8 @@ KINDS = (LIBRARY, GUIDANCE, AUTHORITY)
 # The catalogue service that stands for "ask a member of staff".
 GENERAL = "general-guidance"
 
-# Where one need ends and the next begins: "nyt pas og nyt sygesikringskort".
-_SEPARATORS = re.compile(r"\s*(?:[,;+&/]|\.\s|\b(?:og|samt|plus|and|også|og så|derudover)\b)\s*")
+# Where one need ends and the next begins: "nyt pas og nyt sygesikringskort", "har I bøger om sorg? min mand …".
+_SEPARATORS = re.compile(r"\s*(?:[,;+&/]|\.\s|(?<=[?!])\s|\b(?:og|samt|plus|and|også|og så|derudover)\b)\s*")
 
 # Past tense and participle endings the stemmer leaves on some words ("flyttede", "lånte", "stjålne").
 _ENDINGS = ("ede", "ende", "te", "de", "ne")
@@ -116,6 +116,7 @@ class Tuning:
     unknown_ask_below: float = 0.6  # mostly unknown words and one word matching: ask staff below this score
     need_below: float = 0.5  # a part of the sentence is a need of its own from this score
     need_unknown: bool = True  # ... not when half its words are unknown and one word carries the match
+    asking_need: bool = True  # ... unless the part asks for something ("har I bøger om sorg?")
     separate: float = 0.5  # a part of the sentence is its own need when the best overall explains less of it
     equal_defers: bool = True  # in a "choose", AUTHORITY is not first when the other explains all its terms
     exclusive: float = 2.5  # AUTHORITY is not clear with a word only LIBRARY services have at this weight (0: off)
@@ -536,7 +537,7 @@ class Matcher:
         if not ranked:
             return answer([], ask=True, reason=REASON_UNKNOWN)
 
-        found = self._needs(segments, ranked[0]) if len(segments) > 1 else []
+        found = self._needs(segments, ranked[0], pieces) if len(segments) > 1 else []
         if t.asking_first <= 1 and len(found) > 1:
             # "Jeg er lige flyttet hertil, skal jeg oprettes som låner igen?": what the citizen asks for
             # goes before what the sentence tells about them; otherwise the order they named them.
@@ -599,7 +600,7 @@ class Matcher:
             return answer(ranked, ask=True, reason=REASON_UNCLEAR_AUTHORITY)
         return answer(ranked, [best], reason=REASON_CLEAR)
 
-    def _needs(self, segments: list[list[_Resolved]], overall: _Scored) -> list[tuple[int, _Scored]]:
+    def _needs(self, segments: list[list[_Resolved]], overall: _Scored, pieces: list[str]) -> list[tuple[int, _Scored]]:
         """One need per part of the sentence that names a service of its own, with the part's place.
 
         A part counts as a need of its own only when its best service fits it
@@ -616,8 +617,15 @@ class Matcher:
             service = self.services[top.index]
             if service.key == GENERAL or self._confidence(top.raw) < t.need_below:
                 continue
-            if t.need_unknown and len(top.words) <= 1 and 2 * sum(not r.known for r in segment) >= len(segment):
-                continue  # "vi rykker teltpælene op": one known word among unknown ones is no need of its own
+            if (
+                t.need_unknown
+                and len(top.words) <= 1
+                and 2 * sum(not r.known for r in segment) >= len(segment)
+                and not (t.asking_need and _ASKING.search(pieces[place]))
+            ):
+                # "vi rykker teltpælene op": one known word among unknown ones is no need of its own,
+                # unless the part asks for it: "har I bøger om sorg?"
+                continue
             if service.kind == AUTHORITY and not self._clear(ranked, segment):
                 continue
             if top.index != overall.index:
