@@ -4,13 +4,13 @@
     .venv/bin/python bench/triage.py --part tune --misses   # tuning: what the matcher gets wrong
     .venv/bin/python bench/triage.py --part tune-2 --misses # ... on the second tuning set
     .venv/bin/python bench/triage.py --part tune-3 --misses # ... on the third
-    .venv/bin/python bench/triage.py --part tune-4 --misses # ... on the fourth, tune-5 and tune-6 the others
+    .venv/bin/python bench/triage.py --part tune-4 --misses # ... on the fourth, tune-5 to tune-7 the others
     .venv/bin/python bench/triage.py --cv "ask_below=0.4,0.5" --drop 0.3   # cross-validation on the tuning data
 
 bench/data/triage-labelled.tsv holds the tuning part (`tune`) and the reported
-part (`report`); bench/data/triage-tuning-2.tsv to -6.tsv hold five more
+part (`report`); bench/data/triage-tuning-2.tsv to -7.tsv hold six more
 independently written sets of tuning phrasings only, loaded by default as the
-parts `tune-2` to `tune-6` (`--tuning-extra` names other
+parts `tune-2` to `tune-7` (`--tuning-extra` names other
 such files, `--tuning-extra ""` none; a file named ...-tuning-N.tsv is the part
 `tune-N`). A phrasing of a tuning file that is also in the labelled set or in
 an earlier tuning file is refused, so that no reported phrasing is tuned on
@@ -68,8 +68,8 @@ from skranke.triage import text as triage_text
 from skranke.triage.matcher import AUTHORITY, GUIDANCE, Matcher, ServiceText, Tuning
 
 LABELLED = Path(__file__).resolve().parent / "data" / "triage-labelled.tsv"
-TUNING_EXTRA = [LABELLED.with_name(f"triage-tuning-{n}.tsv") for n in (2, 3, 4, 5, 6)]
-TUNING_PARTS = ("tune", "tune-2", "tune-3", "tune-4", "tune-5", "tune-6")
+TUNING_EXTRA = [LABELLED.with_name(f"triage-tuning-{n}.tsv") for n in (2, 3, 4, 5, 6, 7)]
+TUNING_PARTS = ("tune", "tune-2", "tune-3", "tune-4", "tune-5", "tune-6", "tune-7")
 ASK = "ask-staff"
 
 
@@ -512,7 +512,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("misses are only shown for the tuning parts: the reported part is never used for tuning")
     base = parse_settings(args.set)
     if args.set and not args.cv and args.part not in TUNING_PARTS:
-        parser.error("--set works on the tuning parts only (--part tune or tune-2 to tune-6, or --cv)")
+        parser.error("--set works on the tuning parts only (--part tune or tune-2 to tune-7, or --cv)")
     extra_paths = [Path(p) for p in args.tuning_extra if p] if args.tuning_extra is not None else TUNING_EXTRA
 
     catalogue = read_catalogue()
