@@ -707,3 +707,20 @@ def test_a_part_that_asks_is_a_need_even_with_words_the_catalogue_lacks(matcher)
     assert result.needs[0].kind == LIBRARY and result.needs[1].service == "funeral-assistance"
     # A part that only tells, with one known word among unknown ones, is still no need of its own
     # (test_a_part_with_one_known_word_among_unknown_ones_is_no_need_of_its_own).
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Ingen af knapperne passer til det, jeg skal.", "ingen af dem passer, jeg vil snakke med en person"],
+)
+def test_none_of_the_buttons_fitting_asks_a_member_of_staff(matcher, text):
+    # "ingen af" is "none of", not lacking a thing: read as "mangler" it pointed to funeral assistance.
+    assert matcher.match(text).ask_staff
+
+
+@pytest.mark.parametrize(
+    "text", ["hvor søger man hjælpemidler", "hvordan bestiller jeg handicapkørsel", "my landlord will not fix it"]
+)
+def test_words_added_to_the_catalogue_in_2026_12_8_ask_a_member_of_staff(matcher, text):
+    result = matcher.match(text)
+    assert result.ask_staff and result.matches[0].service == "general-guidance", text

@@ -53,9 +53,11 @@ def test_faa_is_a_word_of_the_errand():
         ("jeg har aldrig brugt mitid", "jeg har aldrig brugt mitid"),
         ("jeg har ikke fået mit sundhedskort", "jeg mangler mit sundhedskort"),
         ("jeg har ikke et pas", "jeg mangler et pas"),
+        ("ingen af knapperne passer til mig", "ingen af knapperne passer til mig"),
+        ("ingen mitid", "mangler mitid"),
     ],
 )
-def test_not_having_done_a_thing_is_not_lacking_one(text, written):
+def test_not_having_done_a_thing_or_none_of_several_is_not_lacking_one(text, written):
     assert lacking(normalise(text)[0]) == written
 
 

@@ -39,7 +39,7 @@ _DONE = (
 )
 _LACKING = re.compile(
     rf"\b(?:har|have|haft)\s+(?:[^\W\d_]+\s+)?(?:ikke|aldrig|ingen)(?:\s+(?:haft|fået))?\b(?!\s+(?:{_DONE})\b)"
-    r"|\bikke\s+har\b|\bingen\b"
+    r"|\bikke\s+har\b|\bingen\b(?!\s+af\b)"
     rf"|\b(?:{_DO_NOT}|didn{_APOSTROPHE}?t|did\s+not)\s+have\b"
     rf"|\bhaven{_APOSTROPHE}?t(?:\s+got)?\b|\bha(?:ve|s)\s+no\b"
 )
