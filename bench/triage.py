@@ -64,6 +64,7 @@ from rank_bm25 import BM25Okapi
 
 from skranke.catalogue.loader import read_catalogue
 from skranke.catalogue.triage import service_texts
+from skranke.triage import learned as triage_learned
 from skranke.triage import text as triage_text
 from skranke.triage.matcher import AUTHORITY, GUIDANCE, Matcher, ServiceText, Tuning
 
@@ -367,6 +368,7 @@ def cross_validate(
         catalogue = ablated(services, drop, seed) if drop > 0 else services
         per_variant = []
         for variant in variants:
+            # Without the learned weights: they were trained on all of the tuning data, both halves.
             predict = skranke_predictor(Matcher(catalogue, Tuning(**{**base, **variant})))
             per_variant.append([outcome(c, predict(c.text), kinds) for c in cases])
         outcomes.append(per_variant)
@@ -537,9 +539,12 @@ def main(argv: list[str] | None = None) -> int:
     verbatim = len(cases) - len(worded)
 
     tuning = Tuning(**base)
-    matcher = Matcher(services, tuning)
+    # The learned weights (bench/triage_learn.py) were trained on every tuning part: on a tuning part the
+    # figures with them are not held out (bench/triage_learn.py --held-out gives those); on the reported part they are.
+    learned = triage_learned.load()
+    matcher = Matcher(services, tuning, learned)
     contenders = {
-        "Skranke": (skranke_predictor(matcher), lambda: Matcher(services, tuning)),
+        "Skranke": (skranke_predictor(matcher), lambda: Matcher(services, tuning, triage_learned.load())),
         "BM25 (rank-bm25)": (bm25_predictor(services), lambda: bm25_predictor(services)),
         "Exact keywords": (keyword_predictor(services), lambda: keyword_predictor(services)),
     }
@@ -559,6 +564,9 @@ def main(argv: list[str] | None = None) -> int:
         f"Phrasings: {len(cases)} ({several} with several needs, {asks} ask-staff, "
         f"{verbatim} identical to a catalogue phrase); catalogue {catalogue.version}: {len(services)} services"
     )
+    if learned is not None:
+        trained = "every tuning part: not held out here" if args.part != "report" else "the tuning parts only"
+        print(f"Learned weights: trained on catalogue {learned.catalogue} and {trained}")
     print()
     print(
         "| | top-1 | top-3 | kind | ask-staff precision | ask-staff recall | AUTHORITY first for LIBRARY/GUIDANCE "

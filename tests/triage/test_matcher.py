@@ -10,13 +10,15 @@ import pytest
 
 from skranke.catalogue.loader import read_catalogue
 from skranke.catalogue.triage import service_texts
+from skranke.triage import learned
 from skranke.triage.matcher import AUTHORITY, LIBRARY, Matcher, ServiceText, Tuning
 from skranke.triage.text import MAX_CHARS, fold, lacking, normalise, refusing
 
 
 @pytest.fixture(scope="module")
 def matcher() -> Matcher:
-    return Matcher(service_texts(read_catalogue()))
+    # As the counter and the kiosk have it: the rules and the weights learned from the tuning phrasings.
+    return Matcher(service_texts(read_catalogue()), learned=learned.load())
 
 
 def first(matcher: Matcher, text: str) -> str:
@@ -521,10 +523,16 @@ def test_an_authority_service_is_not_first_when_the_other_kind_explains_the_same
 )
 def test_a_word_only_the_library_has_keeps_an_authority_service_from_going_first(matcher, text):
     assert Matcher(matcher.services, Tuning(exclusive=0)).match(text).matches[0].kind == AUTHORITY
-    result = matcher.match(text)
+    result = Matcher(matcher.services).match(text)  # the rule itself, without the learned weights
     # What to do is the library's ("kopiere", "lånerkort", "copier"); the authority's thing is offered as the choice.
     assert result.reason == "choose" and result.matches[0].kind == LIBRARY
     assert result.matches[1].kind == AUTHORITY
+
+
+def test_the_learned_weights_hear_that_a_thing_was_left_at_the_library(matcher):
+    # The rules offer copying or the licence; the weights know "left my ... at the copier" is lost property.
+    result = matcher.match("i think i left my driving licence at the copier")
+    assert result.matches[0].service == "lost-and-found" and not result.ask_staff
 
 
 def test_in_a_choice_the_library_service_named_by_its_own_word_goes_first(matcher):

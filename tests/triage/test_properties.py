@@ -7,10 +7,11 @@ from hypothesis import strategies as st
 
 from skranke.catalogue.loader import read_catalogue
 from skranke.catalogue.triage import service_texts
+from skranke.triage import learned
 from skranke.triage.matcher import KINDS, MAX_WORDS, Matcher
 from skranke.triage.text import MAX_CHARS
 
-MATCHER = Matcher(service_texts(read_catalogue()))
+MATCHER = Matcher(service_texts(read_catalogue()), learned=learned.load())
 KEYS = {s.key for s in MATCHER.services}
 
 # Danish words from the catalogue's world mixed with anything Unicode has to offer.

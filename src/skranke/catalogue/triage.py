@@ -12,6 +12,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 
 from skranke.catalogue.loader import Catalogue
+from skranke.triage import learned
 from skranke.triage.matcher import Match, Matcher, ServiceText
 
 _lock = threading.Lock()
@@ -58,6 +59,11 @@ def service_texts_from_database() -> list[ServiceText]:
     return [_service_text(s, events) for s in Service.objects.filter(retired=False).order_by("position", "key")]
 
 
+def build_matcher(texts: list[ServiceText]) -> Matcher:
+    """The matcher as Skranke answers with it: the rules and the weights learned from the tuning phrasings."""
+    return Matcher(texts, learned=learned.load())
+
+
 def matcher() -> Matcher | None:
     """The matcher for the catalogue as loaded; None while no catalogue is loaded."""
     global _cached
@@ -71,7 +77,7 @@ def matcher() -> Matcher | None:
             texts = service_texts_from_database()
             if not texts:
                 return None
-            _cached = (current, Matcher(texts))
+            _cached = (current, build_matcher(texts))
         return _cached[1]
 
 

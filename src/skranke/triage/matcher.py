@@ -28,6 +28,7 @@ from typing import NamedTuple
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
+from .learned import Learned
 from .text import fold, lacking, normalise, refusing, term, words
 
 AUTHORITY = "AUTHORITY"
@@ -127,6 +128,7 @@ class Tuning:
     lacking: bool = True  # "har ikke", "ingen", "don't have" read as the word "mangler" (text.lacking)
     refusing: bool = True  # "vil ikke have", "don't want" read as the word "fravælge" (text.refusing)
     asking_first: float = 0.7  # with several needs, a part that asks for something goes first from this score (>1: off)
+    learned: bool = True  # the weights learned from the tuning phrasings may move a LIBRARY or GUIDANCE service up
     limit: int = 5
 
 
@@ -184,11 +186,13 @@ class _Resolved:
 
 
 class Matcher:
-    def __init__(self, services: Iterable[ServiceText], tuning: Tuning | None = None):
+    def __init__(self, services: Iterable[ServiceText], tuning: Tuning | None = None, learned: Learned | None = None):
         self.tuning = tuning or Tuning()
         self.services: list[ServiceText] = list(services)
         if not self.services:
             raise ValueError("The matcher needs at least one service.")
+        self.learned = learned if self.tuning.learned else None
+        self._index = {s.key: i for i, s in enumerate(self.services)}
         self._build()
 
     # -- building ---------------------------------------------------------
@@ -516,6 +520,8 @@ class Matcher:
         unknown = tuple(dict.fromkeys(r.word for r in everything if not r.known))
 
         def answer(ranked, needs=(), *, ask=False, choose=False, reason=REASON_CLEAR) -> Result:
+            if self.learned is not None and reason in (REASON_CLEAR, REASON_CHOOSE):
+                ranked, needs, ask, choose, reason = self._relearned(ranked, needs, choose, reason, everything)
             return Result(
                 text=original,
                 matches=tuple(self._as_match(x) for x in ranked[: t.limit]),
@@ -599,6 +605,35 @@ class Matcher:
                 return answer([library, best, *rest], [library, best], choose=True, reason=REASON_CHOOSE)
             return answer(ranked, ask=True, reason=REASON_UNCLEAR_AUTHORITY)
         return answer(ranked, [best], reason=REASON_CLEAR)
+
+    def _relearned(self, ranked: list[_Scored], needs, choose: bool, reason: str, resolved: list[_Resolved]):
+        """A one-need answer as the learned weights would have it, moving up only what is safe to move up.
+
+        What the weights put first may go first when it is "ask a member of staff"
+        or a LIBRARY or GUIDANCE service the rules also found; an AUTHORITY service
+        never goes first on the weights alone, so authority work still needs a
+        clear match. Otherwise the rules' answer stands.
+        """
+        unchanged = ranked, needs, False, choose, reason
+        logits = self.learned.logits(tm for r in resolved for tm, _ in r.terms)
+        if not logits or not ranked:
+            return unchanged
+        top = max(logits, key=logits.__getitem__)
+        if top == self.services[ranked[0].index].key:
+            return unchanged
+        if top == GENERAL:
+            return ranked, (), True, False, REASON_GENERAL
+        index = self._index.get(top)
+        if index is None or self.services[index].kind == AUTHORITY:
+            return unchanged
+        promoted = next((x for x in ranked if x.index == index), None)
+        if promoted is None:  # none of the citizen's words is one of its words
+            return unchanged
+        rest = [x for x in ranked if x.index != index]
+        if choose and any(n.index == index for n in needs):
+            other = next(n for n in needs if n.index != index)
+            return [promoted, *rest], [promoted, other], False, True, REASON_CHOOSE
+        return [promoted, *rest], [promoted], False, False, REASON_CLEAR
 
     def _needs(self, segments: list[list[_Resolved]], overall: _Scored, pieces: list[str]) -> list[tuple[int, _Scored]]:
         """One need per part of the sentence that names a service of its own, with the part's place.

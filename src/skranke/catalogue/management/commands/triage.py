@@ -8,7 +8,7 @@ from django.db import DatabaseError
 from skranke.catalogue import triage
 from skranke.catalogue.loader import CatalogueInvalid, read_catalogue
 from skranke.catalogue.models import Kind, Service
-from skranke.triage.matcher import Matcher, Result
+from skranke.triage.matcher import Result
 
 REASON_LABELS = {
     "clear": "Klart svar.",
@@ -62,7 +62,7 @@ class Command(BaseCommand):
                 raise CommandError(
                     "Kataloget kunne ikke læses:\n" + "\n".join(f"  - {p}" for p in error.problems)
                 ) from None
-            return Matcher(triage.service_texts(catalogue)), {s.key: s.name_da for s in catalogue.services}
+            return triage.build_matcher(triage.service_texts(catalogue)), {s.key: s.name_da for s in catalogue.services}
         try:
             matcher = triage.matcher()
             names = dict(Service.objects.values_list("key", "name_da"))
