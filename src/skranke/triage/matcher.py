@@ -15,6 +15,10 @@ compound parts that the catalogue knows ("pasfornyelse" → pas + fornyelse);
 the closest catalogue word within one or two typing errors (rapidfuzz);
 a known first or last part of a longer word; and last, a word of the
 services' descriptions, which can tip a match but never make one.
+
+Last, when the rules give one need, weights learned from the labelled tuning
+phrasings (`learned`) may put "ask a member of staff" or a LIBRARY or
+GUIDANCE service first; never an AUTHORITY service.
 """
 
 import math
