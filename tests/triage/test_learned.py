@@ -1,6 +1,7 @@
 """The weights learned from the tuning phrasings: read, added up, and allowed to move only what is safe to move."""
 
 import json
+import math
 import sys
 from pathlib import Path
 
@@ -108,3 +109,33 @@ def test_the_trainer_refuses_a_reported_phrasing():
     reported = triage.Case("report", "nyt pas", ("passport-application",))
     with pytest.raises(SystemExit, match="never trained on"):
         triage_learn.examples([], [reported])
+
+
+def test_the_weights_confirm_an_unclear_authority_match_only_when_they_put_the_same_service_first():
+    services = [
+        ServiceText("passport", AUTHORITY, search_words=("pas", "rejse")),
+        ServiceText("travel-books", LIBRARY, examples=("jeg skal rejse og vil låne en rejseguide",)),
+        ServiceText("other", LIBRARY, search_words=("bog",)),
+    ]
+    keys = tuple(s.key for s in services)
+    rules = Matcher(services, Tuning(scale=1.5)).match("rejse")
+    assert rules.ask_staff and rules.reason == "unclear-authority"
+
+    def table(key: str, weight: float) -> Learned:
+        return Learned(keys, (0.0, 0.0, 0.0), {"rejs": ((keys.index(key), weight),)}, "test")
+
+    agreed = Matcher(services, Tuning(scale=1.5), table("passport", 5.0)).match("rejse")
+    assert agreed.reason == "clear" and not agreed.ask_staff and agreed.needs[0].service == "passport"
+    # Agreeing, but not sure enough: the rules' doubt stands.
+    unsure = Matcher(services, Tuning(scale=1.5), table("passport", 0.5)).match("rejse")
+    assert unsure.ask_staff and unsure.reason == "unclear-authority"
+    # Putting another service first confirms nothing, and moves no unclear answer.
+    other = Matcher(services, Tuning(scale=1.5), table("travel-books", 5.0)).match("rejse")
+    assert other.ask_staff and other.reason == "unclear-authority"
+
+
+def test_the_probability_of_the_first_service_is_a_softmax():
+    table = Learned(("a", "b"), (0.0, 0.0), {"x": ((0, math.log(3.0)),)})
+    top, probability = table.first(["x"])
+    assert top == "a" and probability == pytest.approx(0.75)
+    assert Learned((), (), {}).first(["x"]) is None

@@ -108,11 +108,20 @@ def test_typing_errors_in_longer_words_are_forgiven(matcher, typo, service):
 
 def test_a_typo_counts_but_an_authority_service_still_needs_a_clear_match(matcher):
     # "forny" is shared by passports, driving licences and library loans, and
-    # "pasport" is a guess: passport comes first, but staff confirm it.
-    result = matcher.match("jeg skal forny mit pasport")
+    # "pasport" is a guess: by the rules alone passport comes first, but staff confirm it.
+    result = Matcher(matcher.services).match("jeg skal forny mit pasport")
     assert result.matches[0].service == "passport-application"
     assert "pasport" in result.matches[0].words
     assert result.ask_staff and result.reason == "unclear-authority"
+    # The learned weights read the same words as a passport too: two readings agree, and that is clear.
+    confirmed = matcher.match("jeg skal forny mit pasport")
+    assert confirmed.matches[0].service == "passport-application"
+    assert not confirmed.ask_staff and confirmed.reason == "clear"
+    assert (
+        Matcher(matcher.services, Tuning(learned_confirms=1.01), matcher.learned)
+        .match("jeg skal forny mit pasport")
+        .ask_staff
+    )
 
 
 def test_short_words_are_not_stretched_to_fit():

@@ -11,10 +11,13 @@ added up, in pure Python, so the matcher needs nothing more at run time.
 
 The matcher lets the learned order overrule its own only one way: a LIBRARY
 or GUIDANCE service, or "ask a member of staff", may move up; an AUTHORITY
-service never moves up past what the rules put first (see `Matcher.match`).
+service never moves up past what the rules put first. The weights may also
+confirm the AUTHORITY service the rules put first but found unclear (see
+`Matcher._learned`).
 """
 
 import json
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,6 +40,15 @@ class Learned:
             for i, w in self.weights.get(tm, ()):
                 z[i] += w
         return dict(zip(self.services, z, strict=True))
+
+    def first(self, terms: Iterable[str]) -> tuple[str, float] | None:
+        """The service the weights put first for a set of terms, and its probability (softmax); None if none."""
+        logits = self.logits(terms)
+        if not logits:
+            return None
+        top = max(logits, key=logits.__getitem__)
+        highest = logits[top]
+        return top, 1.0 / sum(math.exp(z - highest) for z in logits.values())
 
     def as_json(self) -> dict:
         return {

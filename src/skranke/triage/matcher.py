@@ -18,7 +18,8 @@ services' descriptions, which can tip a match but never make one.
 
 Last, when the rules give one need, weights learned from the labelled tuning
 phrasings (`learned`) may put "ask a member of staff" or a LIBRARY or
-GUIDANCE service first; never an AUTHORITY service.
+GUIDANCE service first, never an AUTHORITY service; and they may confirm an
+AUTHORITY service the rules put first but found unclear.
 """
 
 import math
@@ -133,6 +134,7 @@ class Tuning:
     refusing: bool = True  # "vil ikke have", "don't want" read as the word "fravælge" (text.refusing)
     asking_first: float = 0.7  # with several needs, a part that asks for something goes first from this score (>1: off)
     learned: bool = True  # the weights learned from the tuning phrasings may move a LIBRARY or GUIDANCE service up
+    learned_confirms: float = 0.5  # ... and make an unclear AUTHORITY match clear from this probability (>1: off)
     limit: int = 5
 
 
@@ -524,8 +526,8 @@ class Matcher:
         unknown = tuple(dict.fromkeys(r.word for r in everything if not r.known))
 
         def answer(ranked, needs=(), *, ask=False, choose=False, reason=REASON_CLEAR) -> Result:
-            if self.learned is not None and reason in (REASON_CLEAR, REASON_CHOOSE):
-                ranked, needs, ask, choose, reason = self._relearned(ranked, needs, choose, reason, everything)
+            if self.learned is not None and reason in (REASON_CLEAR, REASON_CHOOSE, REASON_UNCLEAR_AUTHORITY):
+                ranked, needs, ask, choose, reason = self._learned(ranked, needs, ask, choose, reason, everything)
             return Result(
                 text=original,
                 matches=tuple(self._as_match(x) for x in ranked[: t.limit]),
@@ -610,19 +612,27 @@ class Matcher:
             return answer(ranked, ask=True, reason=REASON_UNCLEAR_AUTHORITY)
         return answer(ranked, [best], reason=REASON_CLEAR)
 
-    def _relearned(self, ranked: list[_Scored], needs, choose: bool, reason: str, resolved: list[_Resolved]):
-        """A one-need answer as the learned weights would have it, moving up only what is safe to move up.
+    def _learned(self, ranked: list[_Scored], needs, ask: bool, choose: bool, reason: str, resolved: list[_Resolved]):
+        """A one-need answer as the learned weights would have it, changing only what is safe to change.
 
-        What the weights put first may go first when it is "ask a member of staff"
-        or a LIBRARY or GUIDANCE service the rules also found; an AUTHORITY service
-        never goes first on the weights alone, so authority work still needs a
-        clear match. Otherwise the rules' answer stands.
+        When the rules answer, what the weights put first may go first if it is
+        "ask a member of staff" or a LIBRARY or GUIDANCE service the rules also
+        found; an AUTHORITY service never goes first on the weights alone. When
+        the rules put an AUTHORITY service first but found the match unclear,
+        the weights putting the same service first with `learned_confirms`
+        probability or more make it clear: two readings of the words agree.
+        Otherwise the rules' answer stands.
         """
-        unchanged = ranked, needs, False, choose, reason
-        logits = self.learned.logits(tm for r in resolved for tm, _ in r.terms)
-        if not logits or not ranked:
+        t = self.tuning
+        unchanged = ranked, needs, ask, choose, reason
+        first = self.learned.first(tm for r in resolved for tm, _ in r.terms) if ranked else None
+        if first is None:
             return unchanged
-        top = max(logits, key=logits.__getitem__)
+        top, probability = first
+        if reason == REASON_UNCLEAR_AUTHORITY:
+            if top == self.services[ranked[0].index].key and probability >= t.learned_confirms:
+                return ranked, [ranked[0]], False, False, REASON_CLEAR
+            return unchanged
         if top == self.services[ranked[0].index].key:
             return unchanged
         if top == GENERAL:
