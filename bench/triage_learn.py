@@ -27,7 +27,6 @@ from skranke.catalogue.loader import read_catalogue
 from skranke.catalogue.triage import service_texts
 from skranke.triage.learned import PATH, Learned
 from skranke.triage.matcher import GENERAL, Matcher, ServiceText, Tuning
-from skranke.triage.text import words
 
 # Inverse regularisation strength. Held out over the seven tuning parts, 5, 20 and 50 give the same top-1
 # (91.9 %) and AUTHORITY first (0.9 %); 1 gives less (90.6 %, ask-staff precision 75.7 %).
@@ -35,12 +34,6 @@ C = 20.0
 # Weights smaller than this are left out of the file (a third of its size; held out over the seven
 # tuning parts, 0.01 and 0.1 give the same figures, 0.3 gives 0.1 points less at top-1).
 PRUNE = 0.1
-
-
-def terms_of(matcher: Matcher, text: str) -> list[str]:
-    """The catalogue terms the matcher resolves a text to, as `Learned.logits` adds them up."""
-    normalised = matcher._normalise(text)[0]
-    return [tm for w in matcher._joined(words(normalised)) for tm, _ in matcher._resolve(w).terms]
 
 
 def examples(services: list[ServiceText], cases: Iterable[bench.Case]) -> tuple[list[str], list[str]]:
@@ -64,7 +57,7 @@ def train(services: list[ServiceText], cases: list[bench.Case], catalogue: str =
 
     plain = Matcher(services, Tuning(learned=False))
     texts, labels = examples(services, cases)
-    vectoriser = CountVectorizer(analyzer=lambda text: terms_of(plain, text), binary=True)
+    vectoriser = CountVectorizer(analyzer=plain.terms, binary=True)
     features = vectoriser.fit_transform(texts)
     model = LogisticRegression(C=C, max_iter=5000).fit(features, labels)
     keys = [str(k) for k in model.classes_]

@@ -508,12 +508,10 @@ class Matcher:
 
     # -- the answer -------------------------------------------------------
 
-    def match(self, text: str) -> Result:
-        t = self.tuning
-        normalised, truncated = self._normalise(text)
-        original = text if isinstance(text, str) else ""
+    def _segments(self, normalised: str) -> tuple[list[list[_Resolved]], list[str]]:
+        """The parts of the sentence with their words resolved, and the text of each part (MAX_WORDS in all)."""
         segments: list[list[_Resolved]] = []
-        pieces: list[str] = []  # the text of each segment
+        pieces: list[str] = []
         count = 0
         for piece in _SEPARATORS.split(normalised):
             found = self._joined(words(piece)[: max(0, MAX_WORDS - count)])
@@ -522,6 +520,18 @@ class Matcher:
             if resolved:
                 segments.append(resolved)
                 pieces.append(piece)
+        return segments, pieces
+
+    def terms(self, text: str) -> list[str]:
+        """The catalogue terms a text resolves to, as `match` reads them (what the learned weights are trained on)."""
+        segments, _ = self._segments(self._normalise(text)[0])
+        return [tm for segment in segments for r in segment for tm, _ in r.terms]
+
+    def match(self, text: str) -> Result:
+        t = self.tuning
+        normalised, truncated = self._normalise(text)
+        original = text if isinstance(text, str) else ""
+        segments, pieces = self._segments(normalised)
         everything = [r for segment in segments for r in segment]
         unknown = tuple(dict.fromkeys(r.word for r in everything if not r.known))
 
